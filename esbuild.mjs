@@ -1,0 +1,111 @@
+// One build script for everything: the client (vscode external), the language server and the CLI
+// (fully bundled, with the tree-sitter WASM files beside them), and the test files.
+//   node esbuild.mjs                 development build (sourcemaps)
+//   node esbuild.mjs --production    minified, for the .vsix
+//   node esbuild.mjs --tests         also bundles test/**/*.test.ts into out/test
+//   node esbuild.mjs --tests-only --test-out out/mine [--test-filter python]
+//                                    only the tests (whose path contains the filter), elsewhere
+import * as esbuild from 'esbuild';
+import { copyFileSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.dirname(fileURLToPath(import.meta.url));
+const require = createRequire(import.meta.url);
+const production = process.argv.includes('--production');
+const testsOnly = process.argv.includes('--tests-only');
+const withTests = testsOnly || process.argv.includes('--tests');
+function flagValue(name, fallback) {
+  const index = process.argv.indexOf(name);
+  return index >= 0 && index + 1 < process.argv.length ? process.argv[index + 1] : fallback;
+}
+const testOut = path.resolve(root, flagValue('--test-out', 'out/test'));
+const testFilter = flagValue('--test-filter', '');
+
+/**
+ * `import modules from 'discover:<folder>'` (folder relative to server/src) becomes the list of
+ * the default exports of every .ts file in that folder, in file-name order. This is how rules and
+ * checks are registered: adding one is adding a file.
+ */
+const discoverPlugin = {
+  name: 'discover',
+  setup(build) {
+    build.onResolve({ filter: /^discover:/ }, (args) => ({
+      path: path.join(root, 'server', 'src', args.path.slice('discover:'.length)),
+      namespace: 'discover',
+      watchDirs: [path.join(root, 'server', 'src', args.path.slice('discover:'.length))],
+    }));
+    build.onLoad({ filter: /.*/, namespace: 'discover' }, (args) => {
+      const files = readdirSync(args.path)
+        .filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts'))
+        .sort();
+      const imports = files.map((f, i) => `import m${i} from ${JSON.stringify(path.join(args.path, f))};`);
+      const list = files.map((_, i) => `m${i}`).join(', ');
+      return {
+        contents: `${imports.join('\n')}\nexport default [${list}];\n`,
+        resolveDir: args.path,
+        loader: 'js',
+        watchFiles: files.map((f) => path.join(args.path, f)),
+      };
+    });
+  },
+};
+
+const wasmFiles = [
+  require.resolve('web-tree-sitter/tree-sitter.wasm'),
+  path.join(path.dirname(require.resolve('tree-sitter-python/package.json')), 'tree-sitter-python.wasm'),
+];
+
+function copyWasm(dir) {
+  mkdirSync(dir, { recursive: true });
+  for (const file of wasmFiles) copyFileSync(file, path.join(dir, path.basename(file)));
+}
+
+const common = {
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'cjs',
+  sourcemap: !production,
+  minify: production,
+  logLevel: 'warning',
+  plugins: [discoverPlugin],
+  // web-tree-sitter's CommonJS build mentions these Node built-ins behind runtime checks.
+  external: ['vscode'],
+};
+
+function findTests(dir) {
+  const out = [];
+  for (const name of readdirSync(dir)) {
+    const full = path.join(dir, name);
+    if (statSync(full).isDirectory()) {
+      if (name !== 'fixtures') out.push(...findTests(full));
+    } else if (name.endsWith('.test.ts')) out.push(full);
+  }
+  return out;
+}
+
+if (!testsOnly) {
+  rmSync(path.join(root, 'dist'), { recursive: true, force: true });
+  await Promise.all([
+    esbuild.build({ ...common, entryPoints: { client: 'client/src/extension.ts' }, outdir: 'dist' }),
+    esbuild.build({ ...common, entryPoints: { server: 'server/src/lsp/main.ts', cli: 'server/src/cli/main.ts' }, outdir: 'dist' }),
+  ]);
+  copyWasm(path.join(root, 'dist'));
+}
+
+if (withTests) {
+  rmSync(testOut, { recursive: true, force: true });
+  await esbuild.build({
+    ...common,
+    sourcemap: true,
+    minify: false,
+    entryPoints: findTests(path.join(root, 'test')).filter((f) => path.relative(root, f).includes(testFilter)),
+    outdir: testOut,
+    outbase: 'test',
+    // The test runner and the real server/CLI bundles are used as they are, not bundled again.
+    external: ['vscode', 'node:test'],
+  });
+  copyWasm(testOut);
+}

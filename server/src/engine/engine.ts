@@ -1,0 +1,180 @@
+import * as path from 'node:path';
+import pythonPack from '../languages/python/pack';
+import typescriptPack from '../languages/typescript/pack';
+import { applyEdits, combineFixes } from './fixes';
+import type { Check, LanguagePack } from './languagePack';
+import { registry } from './registry';
+import { noqaCodes, type RuleMeta } from './rule';
+import type { EngineSettings, RuleLevel } from './settings';
+import { SourceText } from './sourceText';
+import { buildSuppressionIndex, suppressionComment } from './suppression';
+import type { Finding, Report, TextEdit } from './types';
+
+// A pack's parsed form is opaque to the engine; `unknown` keeps each pack's type to itself.
+type AnyPack = LanguagePack<unknown>;
+
+const packs: readonly AnyPack[] = [pythonPack as AnyPack, typescriptPack as AnyPack];
+
+export interface AnalyzeInput {
+  text: string;
+  fileName: string;
+  /** The editor's language id, when known; otherwise the file extension decides. */
+  languageId?: string;
+  settings?: EngineSettings;
+}
+
+export interface AnalysisResult {
+  findings: Finding[];
+  source: SourceText;
+  /** The pack that analysed the file, or undefined when no pack handles it. */
+  pack: AnyPack | undefined;
+  /** Internal errors (a rule that threw); logged, never shown as findings. */
+  internalErrors: string[];
+}
+
+export interface EngineOptions {
+  /** Folder holding tree-sitter.wasm and tree-sitter-python.wasm; defaults to the bundle's own. */
+  wasmDir?: string;
+  log?: (message: string) => void;
+}
+
+export function packForFile(fileName: string, languageId?: string): AnyPack | undefined {
+  if (languageId !== undefined) {
+    const byId = packs.find((p) => p.languageIds.includes(languageId));
+    if (byId !== undefined) return byId;
+  }
+  const ext = path.extname(fileName).toLowerCase();
+  return packs.find((p) => p.extensions.includes(ext));
+}
+
+export function supportedExtensions(): string[] {
+  return packs.flatMap((p) => [...p.extensions]);
+}
+
+function levelOf(rule: RuleMeta, settings: EngineSettings | undefined): RuleLevel {
+  return settings?.rules?.[rule.id] ?? rule.defaultSeverity;
+}
+
+/** The analysis engine: shared by the language server and the CLI; no editor dependency. */
+export class Engine {
+  private readonly unavailable = new Map<string, string>();
+
+  private constructor(private readonly log: (message: string) => void) {}
+
+  static async create(options: EngineOptions = {}): Promise<Engine> {
+    const engine = new Engine(options.log ?? (() => undefined));
+    const wasmDir = options.wasmDir ?? __dirname;
+    await Promise.all(
+      packs.map(async (pack) => {
+        try {
+          await pack.init({ wasmDir });
+        } catch (error) {
+          const message = `the ${pack.id} parser could not be loaded: ${String(error)}`;
+          engine.unavailable.set(pack.id, message);
+          engine.log(message);
+        }
+      }),
+    );
+    return engine;
+  }
+
+  get rules(): RuleMeta[] {
+    return registry.all();
+  }
+
+  analyze(input: AnalyzeInput): AnalysisResult {
+    const source = new SourceText(input.text);
+    const pack = packForFile(input.fileName, input.languageId);
+    const result: AnalysisResult = { findings: [], source, pack, internalErrors: [] };
+    if (pack === undefined || this.unavailable.has(pack.id)) return result;
+
+    let parsed: unknown;
+    try {
+      parsed = pack.parse(source, input.fileName);
+    } catch (error) {
+      this.internalError(result, `${pack.id} parser failed on ${input.fileName}: ${describe(error)}`);
+      return result;
+    }
+    let comments: ReturnType<AnyPack['comments']> = [];
+    try {
+      comments = pack.comments(parsed);
+    } catch (error) {
+      this.internalError(result, `reading comments of ${input.fileName} failed: ${describe(error)}`);
+    }
+    const suppressions = buildSuppressionIndex(source, comments, pack.id === 'python');
+
+    for (const check of pack.checks) {
+      const level = levelOf(check.rule, input.settings);
+      if (level === 'off') continue;
+      const reports: Report[] = [];
+      try {
+        runCheck(check, parsed, source, input.fileName, reports);
+      } catch (error) {
+        this.internalError(result, `rule ${check.rule.id} failed on ${input.fileName}: ${describe(error)}`);
+        continue;
+      }
+      const codes = noqaCodes(check.rule);
+      for (const report of reports) {
+        const line = source.positionAt(report.start).line;
+        if (suppressions.isSuppressed(check.rule.id, line, codes)) continue;
+        result.findings.push({ ...report, ruleId: check.rule.id, severity: level });
+      }
+    }
+    try {
+      pack.dispose(parsed);
+    } catch (error) {
+      this.internalError(result, `releasing the parse of ${input.fileName} failed: ${describe(error)}`);
+    }
+    result.findings.sort((a, b) => a.start - b.start || a.ruleId.localeCompare(b.ruleId));
+    return result;
+  }
+
+  /**
+   * Applies fixes until nothing more changes (at most `maxPasses` analyses): safe fixes only,
+   * unless `unsafe` is set. Returns the final text and how many fixes were applied.
+   */
+  fixAll(input: AnalyzeInput, options: { unsafe?: boolean; maxPasses?: number } = {}): { text: string; applied: number } {
+    let text = input.text;
+    let applied = 0;
+    for (let pass = 0; pass < (options.maxPasses ?? 10); pass++) {
+      const { findings } = this.analyze({ ...input, text });
+      const combined = combineFixes(findings, options.unsafe === true);
+      if (combined.edits.length === 0) break;
+      text = applyEdits(text, combined.edits);
+      applied += combined.applied;
+    }
+    return { text, applied };
+  }
+
+  /** The edit that disables `ruleId` on `line`, written the way the file's language expects. */
+  suppressionEdit(pack: AnyPack, source: SourceText, line: number, ruleId: string): TextEdit {
+    const comment = suppressionComment(pack.lineComment, ruleId);
+    if (pack.suppressionPlacement === 'end-of-line') {
+      const end = source.lineEnd(line);
+      return { start: end, end, newText: `  ${comment}` };
+    }
+    const start = source.lineStart(line);
+    const indent = /^[ \t]*/.exec(source.lineText(line))?.[0] ?? '';
+    return { start, end: start, newText: `${indent}${comment}${source.eol}` };
+  }
+
+  private internalError(result: AnalysisResult, message: string): void {
+    result.internalErrors.push(message);
+    this.log(message);
+  }
+}
+
+function runCheck(check: Check<unknown>, parsed: unknown, source: SourceText, fileName: string, out: Report[]): void {
+  check.run({
+    parsed,
+    source,
+    fileName,
+    report(report) {
+      out.push(report);
+    },
+  });
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? (error.stack ?? error.message) : String(error);
+}

@@ -1,0 +1,44 @@
+import type { Finding, Fix, TextEdit } from './types';
+
+/** Applies edits (offsets into `text`) from last to first. Edits must not overlap. */
+export function applyEdits(text: string, edits: readonly TextEdit[]): string {
+  const sorted = [...edits].sort((a, b) => b.start - a.start || b.end - a.end);
+  let result = text;
+  for (const edit of sorted) {
+    result = result.slice(0, edit.start) + edit.newText + result.slice(edit.end);
+  }
+  return result;
+}
+
+function sameEdit(a: TextEdit, b: TextEdit): boolean {
+  return a.start === b.start && a.end === b.end && a.newText === b.newText;
+}
+
+function overlaps(a: TextEdit, b: TextEdit): boolean {
+  // Two insertions at one point conflict too (their order would be arbitrary).
+  if (a.start === a.end && b.start === b.end) return a.start === b.start;
+  return a.start < b.end && b.start < a.end;
+}
+
+/**
+ * Picks, for each finding, its first fix allowed by `allowUnsafe`, and merges them into one edit
+ * list: identical edits (two fixes adding the same import) are kept once; a fix whose edits
+ * conflict with an already chosen one is left for the next pass.
+ */
+export function combineFixes(findings: readonly Finding[], allowUnsafe: boolean): { edits: TextEdit[]; applied: number; skipped: number } {
+  const chosen: TextEdit[] = [];
+  let applied = 0;
+  let skipped = 0;
+  for (const finding of [...findings].sort((a, b) => a.start - b.start)) {
+    const fix: Fix | undefined = finding.fixes?.find((f) => f.safety === 'safe' || allowUnsafe);
+    if (fix === undefined) continue;
+    const fresh = fix.edits.filter((edit) => !chosen.some((c) => sameEdit(c, edit)));
+    if (fresh.some((edit) => chosen.some((c) => overlaps(c, edit)))) {
+      skipped++;
+      continue;
+    }
+    chosen.push(...fresh);
+    applied++;
+  }
+  return { edits: chosen, applied, skipped };
+}

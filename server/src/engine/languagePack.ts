@@ -1,0 +1,52 @@
+import type { RuleMeta } from './rule';
+import type { SourceText } from './sourceText';
+import type { PackId, Report } from './types';
+
+/** A comment in the analysed file, as the language's own parser sees it (never inside a string). */
+export interface SourceComment {
+  start: number;
+  end: number;
+  /** The comment's text including its delimiters (`# ...`, `// ...`, `/* ... *\/`). */
+  text: string;
+}
+
+/** Everything a check gets for one file. `P` is the pack's parsed form. */
+export interface CheckContext<P> {
+  readonly parsed: P;
+  readonly source: SourceText;
+  readonly fileName: string;
+  report(report: Report): void;
+}
+
+/** One rule implemented for one language pack. Found by discovery: one file per check. */
+export interface Check<P> {
+  readonly rule: RuleMeta;
+  run(context: CheckContext<P>): void;
+}
+
+/** Where to put a "disable this rule for this line" comment. */
+export type SuppressionPlacement = 'end-of-line' | 'line-above';
+
+export interface LanguagePack<P> {
+  readonly id: PackId;
+  /** File extensions (with the dot) this pack analyses. */
+  readonly extensions: readonly string[];
+  /** LSP language ids this pack analyses. */
+  readonly languageIds: readonly string[];
+  /** Loads parsers (WASM etc.); called once before the first parse. */
+  init(options: PackInitOptions): Promise<void>;
+  /** Never throws for any text: a file that does not parse still yields a (partial) tree. */
+  parse(source: SourceText, fileName: string): P;
+  comments(parsed: P): SourceComment[];
+  /** Frees what a parse holds outside the JS heap (tree-sitter trees live in WASM memory). */
+  dispose(parsed: P): void;
+  /** The comment token of the language, for writing suppression comments. */
+  readonly lineComment: string;
+  readonly suppressionPlacement: SuppressionPlacement;
+  readonly checks: readonly Check<P>[];
+}
+
+export interface PackInitOptions {
+  /** Folder that holds the WASM files shipped with the bundle. */
+  wasmDir: string;
+}

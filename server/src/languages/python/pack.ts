@@ -1,0 +1,61 @@
+import * as path from 'node:path';
+import { Language, Parser } from 'web-tree-sitter';
+import checks from 'discover:languages/python/checks';
+import type { LanguagePack, SourceComment } from '../../engine/languagePack';
+import type { SourceText } from '../../engine/sourceText';
+import type { PythonParsed } from './parsed';
+
+let parser: Parser | undefined;
+
+function collectComments(parsed: PythonParsed): SourceComment[] {
+  const comments: SourceComment[] = [];
+  // Comments are extras: they can sit anywhere, so walk the whole tree with a cursor (no recursion).
+  const cursor = parsed.tree.walk();
+  let done = false;
+  while (!done) {
+    const node = cursor.currentNode;
+    if (node.type === 'comment') comments.push({ start: node.startIndex, end: node.endIndex, text: node.text });
+    if (cursor.gotoFirstChild()) continue;
+    while (!cursor.gotoNextSibling()) {
+      if (!cursor.gotoParent()) {
+        done = true;
+        break;
+      }
+    }
+  }
+  cursor.delete();
+  return comments;
+}
+
+const pythonPack: LanguagePack<PythonParsed> = {
+  id: 'python',
+  extensions: ['.py', '.pyi'],
+  languageIds: ['python'],
+  lineComment: '#',
+  suppressionPlacement: 'end-of-line',
+  checks,
+
+  async init({ wasmDir }) {
+    if (parser !== undefined) return;
+    await Parser.init({ locateFile: (name: string) => path.join(wasmDir, name) });
+    const language = await Language.load(path.join(wasmDir, 'tree-sitter-python.wasm'));
+    const created = new Parser();
+    created.setLanguage(language);
+    parser = created;
+  },
+
+  parse(source: SourceText): PythonParsed {
+    if (parser === undefined) throw new Error('the Python parser is not initialised');
+    const tree = parser.parse(source.text);
+    if (tree === null) throw new Error('tree-sitter returned no tree');
+    return { tree, root: tree.rootNode };
+  },
+
+  comments: collectComments,
+
+  dispose(parsed) {
+    parsed.tree.delete();
+  },
+};
+
+export default pythonPack;
