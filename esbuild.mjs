@@ -52,6 +52,14 @@ const discoverPlugin = {
   },
 };
 
+/** web-tree-sitter's ESM build reads `import.meta.url`, which a CommonJS bundle lacks: use its CJS build. */
+const treeSitterCjsPlugin = {
+  name: 'web-tree-sitter-cjs',
+  setup(build) {
+    build.onResolve({ filter: /^web-tree-sitter$/ }, () => ({ path: require.resolve('web-tree-sitter') }));
+  },
+};
+
 const wasmFiles = [
   require.resolve('web-tree-sitter/tree-sitter.wasm'),
   path.join(path.dirname(require.resolve('tree-sitter-python/package.json')), 'tree-sitter-python.wasm'),
@@ -70,8 +78,7 @@ const common = {
   sourcemap: !production,
   minify: production,
   logLevel: 'warning',
-  plugins: [discoverPlugin],
-  // web-tree-sitter's CommonJS build mentions these Node built-ins behind runtime checks.
+  plugins: [discoverPlugin, treeSitterCjsPlugin],
   external: ['vscode'],
 };
 

@@ -2,6 +2,7 @@
 // each code block under "Example" must be flagged by the rule, each under "Use instead" must not.
 import * as assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import { registry } from '../server/src/engine/registry';
@@ -65,7 +66,7 @@ for (const rule of registry.all()) {
     });
     it('flags every "Example" block and no "Use instead" block', async () => {
       const engine = await testEngine();
-      for (const block of codeBlocks(readFileSync(page, 'utf8'))) {
+      for (const block of codeBlocks(await readFile(page, 'utf8'))) {
         if (block.section !== 'Example' && block.section !== 'Use instead') continue;
         const result = engine.analyze({ text: block.code, fileName: block.fileName });
         const hits = result.findings.filter((f) => f.ruleId === rule.id).length;

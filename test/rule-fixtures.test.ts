@@ -2,7 +2,8 @@
 // `expect: <rule-id>` (several ids may be listed, comma-separated) must get a finding of that rule
 // starting on it, and no other line may get one. Fixtures are written by hand from each rule's docs.
 import * as assert from 'node:assert/strict';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import { packForFile } from '../server/src/engine/engine';
@@ -36,7 +37,7 @@ for (const ruleDir of readdirSync(fixturesRoot)) {
     for (const file of listFiles(path.join(fixturesRoot, ruleDir)).filter((f) => packForFile(f) !== undefined)) {
       it(path.relative(fixturesRoot, file), async () => {
         const engine = await testEngine();
-        const text = readFileSync(file, 'utf8');
+        const text = await readFile(file, 'utf8');
         const result = engine.analyze({ text, fileName: file });
         assert.deepEqual(result.internalErrors, []);
         const actual = result.findings

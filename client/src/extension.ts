@@ -1,1 +1,179 @@
-export {};
+/**
+ * The VS Code side of Async Guardrails, kept deliberately thin: it starts the language server,
+ * shows its state in a Language Status item, and offers four commands. Every analysis, setting
+ * lookup and fix happens in the server (dist/server.js).
+ */
+import * as vscode from 'vscode';
+import {
+  DiagnosticPullMode,
+  ExecuteCommandRequest,
+  LanguageClient,
+  State,
+  TransportKind,
+  type LanguageClientOptions,
+  type ServerOptions,
+} from 'vscode-languageclient/node';
+import { Commands, SECTION, STATUS_NOTIFICATION, type RunMode, type StatusParams } from '../../server/src/lsp/protocol';
+import { DOCUMENT_SELECTOR, LANGUAGE_IDS, type ClientCommand } from './constants';
+import { StatusItem } from './status';
+
+const NAME = 'Async Guardrails';
+
+let client: LanguageClient | undefined;
+/** Set while we stop the server on purpose, so the status item does not report a crash. */
+let stopRequested = false;
+
+export async function activate(context: vscode.ExtensionContext): Promise<void> {
+  const output = vscode.window.createOutputChannel(NAME, { log: true });
+  const status = new StatusItem();
+  context.subscriptions.push(output, status);
+
+  const serverModule = context.asAbsolutePath('dist/server.js');
+  const serverOptions: ServerOptions = {
+    run: { module: serverModule, transport: TransportKind.ipc },
+    debug: { module: serverModule, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6011'] } },
+  };
+
+  const clientOptions: LanguageClientOptions = {
+    documentSelector: DOCUMENT_SELECTOR,
+    outputChannel: output,
+    // The server pulls settings per resource (workspace/configuration); registering the section
+    // only makes the client send workspace/didChangeConfiguration so the server re-pulls them.
+    synchronize: { configurationSection: SECTION },
+    diagnosticPullOptions: {
+      onChange: true,
+      onSave: true,
+      // `asyncGuardrails.run: onSave` skips the pulls while typing. The server honours the setting
+      // as well; this only saves the round trips.
+      filter: (document, mode) => mode === DiagnosticPullMode.onType && runMode(document.uri) === 'onSave',
+    },
+  };
+
+  const languageClient = new LanguageClient(SECTION, NAME, serverOptions, clientOptions);
+  client = languageClient;
+
+  context.subscriptions.push(
+    languageClient.onNotification(STATUS_NOTIFICATION, (params: StatusParams) => status.fromServer(params)),
+    languageClient.onDidChangeState(({ newState }) => {
+      switch (newState) {
+        case State.Starting:
+          status.starting();
+          break;
+        case State.Running:
+          stopRequested = false;
+          status.running();
+          break;
+        case State.StartFailed:
+          status.failed('The server could not be started; see the output.');
+          break;
+        case State.Stopped:
+          if (stopRequested) status.stopped();
+          else status.failed('The server stopped unexpectedly; see the output.');
+          break;
+      }
+    }),
+  );
+
+  const handlers: Record<ClientCommand, (...args: unknown[]) => unknown> = {
+    [Commands.restartServer]: async () => {
+      try {
+        if (languageClient.state === State.Running) {
+          stopRequested = true;
+          await languageClient.restart();
+        } else if (languageClient.state === State.Starting) {
+          output.info('Restart: the server is already starting.');
+        } else {
+          // Stopped after crashes, or never started: there is nothing to stop first.
+          await languageClient.start();
+        }
+      } catch (error) {
+        // A failed start is already reported by the language client (with a way to the output).
+        output.error(`Restarting the server failed: ${describe(error)}`);
+        status.failed('The server could not be restarted; see the output.');
+      }
+    },
+    [Commands.showOutput]: () => output.show(true),
+    [Commands.fixAll]: () => fixAll(languageClient, output),
+    [Commands.openDocs]: (target: unknown) => openDocs(target, output),
+  };
+  for (const [id, handler] of Object.entries(handlers)) {
+    context.subscriptions.push(vscode.commands.registerCommand(id, handler));
+  }
+
+  try {
+    await languageClient.start();
+  } catch (error) {
+    // The language client already logged the failure and offered to open the output.
+    output.error(`Starting the server failed: ${describe(error)}`);
+    status.failed('The server could not be started; see the output.');
+  }
+}
+
+export async function deactivate(): Promise<void> {
+  const running = client;
+  client = undefined;
+  if (running === undefined || running.state !== State.Running) return;
+  stopRequested = true;
+  await running.stop();
+}
+
+function runMode(resource: vscode.Uri): RunMode {
+  return vscode.workspace.getConfiguration(SECTION, resource).get<RunMode>('run', 'onType');
+}
+
+/** Asks the server to apply every safe fix to the active document; it edits via workspace/applyEdit. */
+async function fixAll(languageClient: LanguageClient, output: vscode.LogOutputChannel): Promise<void> {
+  const document = vscode.window.activeTextEditor?.document;
+  if (document === undefined || !(LANGUAGE_IDS as readonly string[]).includes(document.languageId)) {
+    output.info('Fix all: the active editor is not a Python, TypeScript or JavaScript file.');
+    return;
+  }
+  if (languageClient.state === State.Stopped || languageClient.state === State.StartFailed) {
+    const restart = 'Restart Server';
+    const choice = await vscode.window.showWarningMessage('The Async Guardrails server is not running.', restart);
+    if (choice === restart) await vscode.commands.executeCommand(Commands.restartServer);
+    return;
+  }
+  try {
+    await languageClient.sendRequest(ExecuteCommandRequest.type, {
+      command: Commands.serverApplyFixAll,
+      arguments: [document.uri.toString()],
+    });
+  } catch (error) {
+    await reportFailure(output, 'Async Guardrails could not apply the fixes.', error);
+  }
+}
+
+/** Opens a rule's documentation: web pages in the browser, Markdown files as a preview. */
+async function openDocs(target: unknown, output: vscode.LogOutputChannel): Promise<void> {
+  if (typeof target !== 'string' || target === '') {
+    output.warn(`Open docs: expected a URI string, got ${describe(target)}`);
+    return;
+  }
+  let uri: vscode.Uri;
+  try {
+    uri = vscode.Uri.parse(target, true);
+  } catch (error) {
+    output.warn(`Open docs: ${target} is not a URI: ${describe(error)}`);
+    return;
+  }
+  if (uri.scheme === 'http' || uri.scheme === 'https') {
+    await vscode.env.openExternal(uri);
+  } else if (uri.scheme === 'file' && uri.path.toLowerCase().endsWith('.md')) {
+    await vscode.commands.executeCommand('markdown.showPreview', uri);
+  } else {
+    await vscode.commands.executeCommand('vscode.open', uri);
+  }
+}
+
+/** Logs a failure and shows it once, with the way to the details. */
+async function reportFailure(output: vscode.LogOutputChannel, message: string, error: unknown): Promise<void> {
+  output.error(`${message} ${describe(error)}`);
+  const show = 'Show Output';
+  if ((await vscode.window.showErrorMessage(message, show)) === show) output.show(true);
+}
+
+function describe(value: unknown): string {
+  if (value instanceof Error) return value.stack ?? value.message;
+  return typeof value === 'string' ? value : JSON.stringify(value) ?? String(value);
+}

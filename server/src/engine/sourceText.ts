@@ -65,11 +65,16 @@ export class SourceText {
     return this.text.slice(this.lineStart(line), this.lineEnd(line));
   }
 
-  /** The line break the file mostly uses, for edits that add lines. */
+  private cachedEol: string | undefined;
+
+  /** The line break the file uses (its first one), for edits that add lines. Computed once. */
   get eol(): string {
-    const crlf = this.text.indexOf('\r\n');
-    if (crlf >= 0) return '\r\n';
-    if (this.text.indexOf('\n') < 0 && this.text.indexOf('\r') >= 0) return '\r';
-    return '\n';
+    if (this.cachedEol === undefined) {
+      const first = this.lineStarts.length > 1 ? this.lineStarts[1] : 0;
+      if (first === 0) this.cachedEol = '\n';
+      else if (this.text.charCodeAt(first - 1) === 13) this.cachedEol = '\r';
+      else this.cachedEol = first >= 2 && this.text.charCodeAt(first - 2) === 13 ? '\r\n' : '\n';
+    }
+    return this.cachedEol;
   }
 }

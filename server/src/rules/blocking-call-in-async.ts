@@ -4,7 +4,7 @@ export default defineRule({
   id: 'blocking-call-in-async',
   summary: 'A blocking call (sleep, sync file/network/process I/O) inside an async function stalls the event loop.',
   languages: ['python', 'typescript'],
-  defaultSeverity: 'warning',
+  defaultSeverity: 'error',
   fixSafety: 'safe',
   guideSection: '1 Enforce Async I/O; 7 Safe Sync Integration; Enforce Async File I/O',
   equivalents: [

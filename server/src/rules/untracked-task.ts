@@ -4,7 +4,7 @@ export default defineRule({
   id: 'untracked-task',
   summary: 'A task or promise is started and then dropped: nobody awaits it, and its failure is lost.',
   languages: ['python', 'typescript'],
-  defaultSeverity: 'warning',
+  defaultSeverity: 'error',
   fixSafety: 'unsafe',
   guideSection: '2 Use TaskGroup for Concurrency; 4 Await All Subtasks',
   equivalents: [

@@ -1,0 +1,85 @@
+import * as vscode from 'vscode';
+import { Commands, type StatusParams } from '../../server/src/lsp/protocol';
+import { DOCUMENT_SELECTOR } from './constants';
+
+type Shown = 'starting' | 'ready' | 'error' | 'stopped';
+
+const ICONS: Readonly<Record<Shown, string>> = {
+  starting: '$(loading~spin)',
+  ready: '$(check)',
+  error: '$(error)',
+  stopped: '$(circle-slash)',
+};
+
+/**
+ * The one piece of UI the client owns: a Language Status item for the languages we lint. It shows
+ * the server's state and the duration of the last analysis; clicking it opens the output channel.
+ */
+export class StatusItem implements vscode.Disposable {
+  private readonly item: vscode.LanguageStatusItem;
+  private state: Shown = 'starting';
+  private lastAnalysis: { uri?: string; elapsedMs: number } | undefined;
+
+  constructor() {
+    this.item = vscode.languages.createLanguageStatusItem('asyncGuardrails.status', DOCUMENT_SELECTOR);
+    this.item.name = 'Async Guardrails';
+    this.item.command = { title: 'Show Output', command: Commands.showOutput, tooltip: 'Open the Async Guardrails output' };
+    this.show('starting');
+  }
+
+  /** A status notification from the server. */
+  fromServer(params: StatusParams): void {
+    if (params.elapsedMs !== undefined) {
+      this.lastAnalysis = { uri: params.uri, elapsedMs: params.elapsedMs };
+    }
+    this.show(params.state, params.message);
+  }
+
+  starting(): void {
+    this.show('starting');
+  }
+
+  /** The client finished its handshake: ready unless the server already reported a problem. */
+  running(): void {
+    if (this.state !== 'error') this.show('ready');
+  }
+
+  /** Start failed, or the server went away without being asked to. */
+  failed(message: string): void {
+    this.show('error', message);
+  }
+
+  stopped(): void {
+    this.show('stopped', 'The server is stopped.');
+  }
+
+  private show(state: Shown, message?: string): void {
+    this.state = state;
+    this.item.text = `${ICONS[state]} Async Guardrails`;
+    this.item.busy = state === 'starting';
+    this.item.severity = state === 'error' ? vscode.LanguageStatusSeverity.Error : vscode.LanguageStatusSeverity.Information;
+    const parts: string[] = [];
+    if (message !== undefined && message !== '') parts.push(message);
+    else if (state === 'starting') parts.push('Starting the server…');
+    if (this.lastAnalysis !== undefined) {
+      const { uri, elapsedMs } = this.lastAnalysis;
+      const file = uri === undefined ? '' : ` (${baseName(uri)})`;
+      parts.push(`last analysis ${formatMs(elapsedMs)}${file}`);
+    }
+    this.item.detail = parts.join(' · ');
+    this.item.accessibilityInformation = { label: `Async Guardrails: ${state}. ${this.item.detail}` };
+  }
+
+  dispose(): void {
+    this.item.dispose();
+  }
+}
+
+function formatMs(ms: number): string {
+  return ms < 10 ? `${ms.toFixed(1)} ms` : `${Math.round(ms)} ms`;
+}
+
+function baseName(uri: string): string {
+  const path = vscode.Uri.parse(uri).path;
+  return path.slice(path.lastIndexOf('/') + 1) || uri;
+}

@@ -1,0 +1,101 @@
+import type { Node } from 'web-tree-sitter';
+import { PYTHON_BUILTINS } from './builtins';
+import { type Binding, type Scope, type ScopeTable, scopeOfNode } from './scopes';
+
+/** What a name stands for at one place in the file. */
+export type Resolution =
+  /** Bound by an import (every import of the name in that scope agrees). */
+  | { kind: 'import'; qualified: string; scope: Scope; bindings: readonly Binding[] }
+  /** Not bound anywhere on the lookup path, and a Python builtin: `builtins.<name>`. */
+  | { kind: 'builtin'; qualified: string }
+  /** Bound by the code itself: parameter, assignment, def, class, loop target, ... */
+  | { kind: 'local'; scope: Scope; bindings: readonly Binding[] }
+  /** A relative import, imports that disagree, a `from x import *`, or simply unbound. */
+  | { kind: 'unknown' };
+
+const UNKNOWN: Resolution = { kind: 'unknown' };
+
+function classify(bindings: readonly Binding[], scope: Scope): Resolution {
+  let qualified: string | undefined;
+  for (const binding of bindings) {
+    if (binding.kind === 'local') return { kind: 'local', scope, bindings };
+  }
+  for (const binding of bindings) {
+    if (binding.kind !== 'import') return UNKNOWN;
+    if (qualified !== undefined && qualified !== binding.qualified) return UNKNOWN;
+    qualified = binding.qualified;
+  }
+  return qualified === undefined ? UNKNOWN : { kind: 'import', qualified, scope, bindings };
+}
+
+/**
+ * Resolves `name` as Python would when it is read in `from`: the scope itself, then the enclosing
+ * function scopes (class bodies are skipped, except when `from` is the class body), the module,
+ * and the builtins. A name bound anywhere in a scope is treated as bound in all of it (what Python
+ * does for functions; an approximation at module and class level that errs towards "local").
+ */
+export function resolveName(table: ScopeTable, name: string, from: Scope): Resolution {
+  let scope: Scope | undefined = from;
+  if (from.globals.has(name)) scope = table.module;
+  else if (from.nonlocals.has(name)) scope = from.parent;
+  let first = true;
+  while (scope !== undefined) {
+    if (scope.kind === 'class' && !first) {
+      scope = scope.parent;
+      continue;
+    }
+    first = false;
+    const bindings = scope.bindings.get(name);
+    if (bindings !== undefined && bindings.length > 0) return classify(bindings, scope);
+    if (scope.hasWildcardImport) return UNKNOWN;
+    scope = scope.parent;
+  }
+  return PYTHON_BUILTINS.has(name) ? { kind: 'builtin', qualified: `builtins.${name}` } : UNKNOWN;
+}
+
+/**
+ * The dotted name an expression stands for, through imports and aliases: `t.sleep` after
+ * `import time as t` is `time.sleep`, `nap` after `from time import sleep as nap` is `time.sleep`,
+ * `open` is `builtins.open` unless something binds `open`. A call stands for its callee.
+ * Undefined for anything else (locals, calls in the chain, subscripts, relative imports, ...).
+ */
+export function qualifiedNameIn(table: ScopeTable, node: Node, scope: Scope): string | undefined {
+  switch (node.type) {
+    case 'call': {
+      const callee = node.childForFieldName('function');
+      return callee === null ? undefined : qualifiedNameIn(table, callee, scope);
+    }
+    case 'identifier': {
+      const resolution = resolveName(table, node.text, scope);
+      return resolution.kind === 'import' || resolution.kind === 'builtin' ? resolution.qualified : undefined;
+    }
+    case 'attribute': {
+      const object = node.childForFieldName('object');
+      const attribute = node.childForFieldName('attribute');
+      if (object === null || attribute === null) return undefined;
+      if (object.type !== 'identifier' && object.type !== 'attribute') return undefined;
+      const head = qualifiedNameIn(table, object, scope);
+      return head === undefined ? undefined : `${head}.${attribute.text}`;
+    }
+    default:
+      return undefined;
+  }
+}
+
+/** Same as {@link qualifiedNameIn}, finding the scope of `node` first. */
+export function qualifiedName(table: ScopeTable, node: Node): string | undefined {
+  return qualifiedNameIn(table, node, scopeOfNode(table, node));
+}
+
+/**
+ * The value a local name was given, when that is unambiguous: the name has exactly one binding in
+ * its scope and it is `name = value`, `name: T = value` or `with value as name`.
+ */
+export function assignedValue(table: ScopeTable, identifier: Node, scope: Scope): { value: Node; scope: Scope } | undefined {
+  if (identifier.type !== 'identifier') return undefined;
+  const resolution = resolveName(table, identifier.text, scope);
+  if (resolution.kind !== 'local' || resolution.bindings.length !== 1) return undefined;
+  const [binding] = resolution.bindings;
+  if (binding.kind !== 'local' || binding.value === undefined) return undefined;
+  return { value: binding.value, scope: scopeOfNode(table, binding.value) };
+}

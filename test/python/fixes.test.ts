@@ -1,0 +1,352 @@
+// The Python fixes of blocking-call-in-async and untracked-task: each is applied and the result is
+// compared to the exact expected text, re-parsed (tree-sitter, and CPython when available) and
+// re-analysed (the fixed finding is gone). Fix-all must add one import and be idempotent.
+import * as assert from 'node:assert/strict';
+import { execFile, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { after, describe, it } from 'node:test';
+import type { Node } from 'web-tree-sitter';
+import { applyEdits } from '../../server/src/engine/fixes';
+import { SourceText } from '../../server/src/engine/sourceText';
+import type { Finding, Fix } from '../../server/src/engine/types';
+import pythonPack from '../../server/src/languages/python/pack';
+import { testEngine } from '../helpers/engine';
+
+const python3 = spawnSync('python3', ['--version']).status === 0;
+const scratch = mkdtempSync(path.join(tmpdir(), 'async-guardrails-python-fixes-'));
+let scratchCount = 0;
+
+after(() => {
+  rmSync(scratch, { recursive: true, force: true });
+});
+
+function lines(...text: string[]): string {
+  return `${text.join('\n')}\n`;
+}
+
+/** Tree-sitter finds no ERROR or MISSING node, and CPython compiles the text (when present). */
+async function assertParses(code: string): Promise<void> {
+  await testEngine();
+  const parsed = pythonPack.parse(new SourceText(code), 'fixed.py');
+  try {
+    const broken: string[] = [];
+    const cursor = parsed.root.walk();
+    for (;;) {
+      const node: Node = cursor.currentNode;
+      if (node.isError || node.isMissing) broken.push(`${node.type} at ${node.startIndex}`);
+      if (cursor.gotoFirstChild()) continue;
+      while (!cursor.gotoNextSibling()) {
+        if (!cursor.gotoParent()) break;
+      }
+      if (cursor.currentNode.id === parsed.root.id) break;
+    }
+    cursor.delete();
+    assert.deepEqual(broken, [], `tree-sitter cannot parse:\n${code}`);
+  } finally {
+    pythonPack.dispose(parsed);
+  }
+  if (python3) {
+    const file = path.join(scratch, `fixed_${scratchCount++}.py`);
+    await writeFile(file, code);
+    const stderr = await new Promise<string | undefined>((resolve) => {
+      execFile('python3', ['-m', 'py_compile', file], { encoding: 'utf8' }, (error, _stdout, errors) => resolve(error === null ? undefined : errors));
+    });
+    assert.equal(stderr, undefined, `python3 cannot compile:\n${code}\n${stderr ?? ''}`);
+  }
+}
+
+async function findings(code: string, ruleId: string): Promise<Finding[]> {
+  const engine = await testEngine();
+  const result = engine.analyze({ text: code, fileName: 'example.py' });
+  assert.deepEqual(result.internalErrors, []);
+  return result.findings.filter((f) => f.ruleId === ruleId);
+}
+
+interface FixCase {
+  name: string;
+  code: string;
+  /** Which finding of the rule to fix (document order). */
+  index?: number;
+  /** The fixed text, or undefined when no fix may be offered. */
+  expected: string | undefined;
+  safety?: Fix['safety'];
+}
+
+function runCases(ruleId: string, cases: readonly FixCase[]): void {
+  for (const testCase of cases) {
+    it(testCase.name, async () => {
+      const before = await findings(testCase.code, ruleId);
+      const finding = before[testCase.index ?? 0];
+      assert.ok(finding, `no ${ruleId} finding in:\n${testCase.code}`);
+      const fix = finding.fixes?.[0];
+      if (testCase.expected === undefined) {
+        assert.equal(fix, undefined, `unexpected fix ${JSON.stringify(fix)}`);
+        return;
+      }
+      assert.ok(fix, 'no fix offered');
+      if (testCase.safety !== undefined) assert.equal(fix.safety, testCase.safety);
+      const fixed = applyEdits(testCase.code, fix.edits);
+      assert.equal(fixed, testCase.expected);
+      await assertParses(fixed);
+      const afterFix = await findings(fixed, ruleId);
+      assert.equal(afterFix.length, before.length - 1, `the fixed finding is still reported:\n${fixed}`);
+    });
+  }
+}
+
+describe('python fix: time.sleep -> await asyncio.sleep', () => {
+  runCases('blocking-call-in-async', [
+    {
+      name: 'adds the import after the existing imports',
+      code: lines('import time', '', '', 'async def poll():', '    time.sleep(0.5)'),
+      expected: lines('import time', 'import asyncio', '', '', 'async def poll():', '    await asyncio.sleep(0.5)'),
+      safety: 'safe',
+    },
+    {
+      name: 'reuses an existing import asyncio',
+      code: lines('import asyncio', 'import time', '', 'async def poll():', '    time.sleep(1)'),
+      expected: lines('import asyncio', 'import time', '', 'async def poll():', '    await asyncio.sleep(1)'),
+      safety: 'safe',
+    },
+    {
+      name: 'reuses an asyncio alias',
+      code: lines('import asyncio as aio', 'from time import sleep as nap', '', 'async def poll():', '    nap(1)'),
+      expected: lines('import asyncio as aio', 'from time import sleep as nap', '', 'async def poll():', '    await aio.sleep(1)'),
+    },
+    {
+      name: 'reuses an import asyncio made in the function',
+      code: lines('import time', '', 'async def poll():', '    import asyncio', '    time.sleep(1)'),
+      expected: lines('import time', '', 'async def poll():', '    import asyncio', '    await asyncio.sleep(1)'),
+    },
+    {
+      name: 'parenthesises inside a larger expression',
+      code: lines('import time', '', 'async def f():', '    x = time.sleep(1) or 2', '    return x'),
+      expected: lines('import time', 'import asyncio', '', 'async def f():', '    x = (await asyncio.sleep(1)) or 2', '    return x'),
+    },
+    {
+      name: 'parenthesises a method receiver',
+      code: lines('import time', '', 'async def f():', '    return time.sleep(1).__class__'),
+      expected: lines('import time', 'import asyncio', '', 'async def f():', '    return (await asyncio.sleep(1)).__class__'),
+    },
+    {
+      name: 'no parentheses where await fits as is',
+      code: lines('import time', '', 'async def f(log):', '    x = time.sleep(1)', '    log(time.sleep(2), k=time.sleep(3))', '    return time.sleep(4)'),
+      index: 1,
+      expected: lines('import time', 'import asyncio', '', 'async def f(log):', '    x = time.sleep(1)', '    log(await asyncio.sleep(2), k=time.sleep(3))', '    return time.sleep(4)'),
+    },
+    {
+      name: 'keyword argument value',
+      code: lines('import time', '', 'async def f(log):', '    log(k=time.sleep(3))'),
+      expected: lines('import time', 'import asyncio', '', 'async def f(log):', '    log(k=await asyncio.sleep(3))'),
+    },
+    {
+      name: 'an already awaited call gets no second await',
+      code: lines('import time', '', 'async def f():', '    await time.sleep(1)'),
+      expected: lines('import time', 'import asyncio', '', 'async def f():', '    await asyncio.sleep(1)'),
+    },
+    {
+      name: 'list comprehension',
+      code: lines('import time', '', 'async def f(xs):', '    return [time.sleep(x) for x in xs]'),
+      expected: lines('import time', 'import asyncio', '', 'async def f(xs):', '    return [await asyncio.sleep(x) for x in xs]'),
+      safety: 'safe',
+    },
+    {
+      name: 'generator expression: unsafe (it would become an async generator)',
+      code: lines('import time', '', 'async def f(xs):', '    return list(time.sleep(x) for x in xs)'),
+      expected: lines('import time', 'import asyncio', '', 'async def f(xs):', '    return list(await asyncio.sleep(x) for x in xs)'),
+      safety: 'unsafe',
+    },
+    {
+      name: 'after the docstring and __future__ imports',
+      code: lines('"""Module docs."""', 'from __future__ import annotations', '', 'import time', '# trailing comment', 'async def f():', '    time.sleep(1)'),
+      expected: lines('"""Module docs."""', 'from __future__ import annotations', '', 'import time', 'import asyncio', '# trailing comment', 'async def f():', '    await asyncio.sleep(1)'),
+    },
+    {
+      name: 'stops at the first statement that is not an import',
+      code: lines('"""Docs."""', 'from time import sleep', 'x = 1', 'import os', 'async def f():', '    sleep(1)'),
+      expected: lines('"""Docs."""', 'from time import sleep', 'import asyncio', 'x = 1', 'import os', 'async def f():', '    await asyncio.sleep(1)'),
+    },
+    {
+      name: 'multi-line arguments are kept',
+      code: lines('import time', '', 'async def f():', '    time.sleep(', '        1,  # seconds', '    )'),
+      expected: lines('import time', 'import asyncio', '', 'async def f():', '    await asyncio.sleep(', '        1,  # seconds', '    )'),
+    },
+    {
+      name: 'keeps CRLF line endings',
+      code: 'import time\r\n\r\nasync def f():\r\n    time.sleep(1)\r\n',
+      expected: 'import time\r\nimport asyncio\r\n\r\nasync def f():\r\n    await asyncio.sleep(1)\r\n',
+    },
+    {
+      name: 'no fix when the name asyncio means something else',
+      code: lines('import time', '', 'async def f(asyncio):', '    time.sleep(1)'),
+      expected: undefined,
+    },
+  ]);
+});
+
+describe('python fix: blocking call -> await asyncio.to_thread', () => {
+  runCases('blocking-call-in-async', [
+    {
+      name: 'requests with keyword arguments',
+      code: lines('import requests', '', 'async def load(url):', '    response = requests.get(url, timeout=5)', '    return response.text'),
+      expected: lines('import requests', 'import asyncio', '', 'async def load(url):', '    response = await asyncio.to_thread(requests.get, url, timeout=5)', '    return response.text'),
+      safety: 'unsafe',
+    },
+    {
+      name: 'result used as a receiver',
+      code: lines('import asyncio', 'import requests', '', 'async def load(url):', '    return requests.get(url).text'),
+      expected: lines('import asyncio', 'import requests', '', 'async def load(url):', '    return (await asyncio.to_thread(requests.get, url)).text'),
+    },
+    {
+      name: 'callee kept as written',
+      code: lines('from subprocess import run as sh', '', 'async def f():', '    sh(["ls"], check=True)'),
+      expected: lines('from subprocess import run as sh', 'import asyncio', '', 'async def f():', '    await asyncio.to_thread(sh, ["ls"], check=True)'),
+    },
+    {
+      name: 'no arguments',
+      code: lines('import httpx', '', 'async def f():', '    httpx.get( )'),
+      expected: lines('import httpx', 'import asyncio', '', 'async def f():', '    await asyncio.to_thread(httpx.get)'),
+    },
+    {
+      name: 'a generator argument gets its own parentheses',
+      code: lines('import subprocess', '', 'async def f(parts):', '    subprocess.run(p for p in parts)'),
+      expected: lines('import subprocess', 'import asyncio', '', 'async def f(parts):', '    await asyncio.to_thread(subprocess.run, (p for p in parts))'),
+    },
+    {
+      name: 'multi-line arguments',
+      code: lines('import os', '', 'async def f():', '    os.system(', '        "true"', '    )'),
+      expected: lines('import os', 'import asyncio', '', 'async def f():', '    await asyncio.to_thread(os.system, "true"', '    )'),
+    },
+    {
+      name: 'open assigned to a name',
+      code: lines('async def f(p):', '    handle = open(p, "rb")', '    return handle'),
+      expected: lines('import asyncio', 'async def f(p):', '    handle = await asyncio.to_thread(open, p, "rb")', '    return handle'),
+    },
+    {
+      name: 'before the first statement, after a shebang and an encoding comment',
+      code: lines('#!/usr/bin/env python3', '# -*- coding: utf-8 -*-', '', 'async def f(p):', '    return open(p, "rb")'),
+      expected: lines('#!/usr/bin/env python3', '# -*- coding: utf-8 -*-', '', 'import asyncio', 'async def f(p):', '    return await asyncio.to_thread(open, p, "rb")'),
+    },
+    {
+      name: 'after a lone docstring',
+      code: lines('"""Docs."""', '', 'async def f(p):', '    return open(p, "rb")'),
+      expected: lines('"""Docs."""', 'import asyncio', '', 'async def f(p):', '    return await asyncio.to_thread(open, p, "rb")'),
+    },
+    { name: 'no fix for open as a context manager', code: lines('async def f(p):', '    with open(p) as handle:', '        return handle.read()'), expected: undefined },
+    { name: 'no fix for open(...).read()', code: lines('async def f(p):', '    return open(p).read()'), expected: undefined },
+    {
+      name: 'a call passed to to_thread becomes function and arguments',
+      code: lines('import asyncio', 'import requests', '', 'async def f(url):', '    return await asyncio.to_thread(requests.get(url, timeout=5))'),
+      expected: lines('import asyncio', 'import requests', '', 'async def f(url):', '    return await asyncio.to_thread(requests.get, url, timeout=5)'),
+      safety: 'unsafe',
+    },
+    {
+      name: 'no rewrite when more arguments follow the call passed to to_thread',
+      code: lines('import asyncio', 'import requests', '', 'async def f(url):', '    return await asyncio.to_thread(requests.get(url), 5)'),
+      expected: undefined,
+    },
+    {
+      name: 'a call passed to run_in_executor becomes function and arguments',
+      code: lines('import asyncio', 'import time', '', 'async def f():', '    loop = asyncio.get_running_loop()', '    await loop.run_in_executor(None, time.sleep(1))'),
+      expected: lines('import asyncio', 'import time', '', 'async def f():', '    loop = asyncio.get_running_loop()', '    await loop.run_in_executor(None, time.sleep, 1)'),
+    },
+  ]);
+});
+
+describe('python fix: untracked-task -> await', () => {
+  runCases('untracked-task', [
+    {
+      name: 'awaits a dropped task in an async function',
+      code: lines('import asyncio', '', 'async def handle(event):', '    asyncio.create_task(notify(event))'),
+      expected: lines('import asyncio', '', 'async def handle(event):', '    await asyncio.create_task(notify(event))'),
+      safety: 'unsafe',
+    },
+    {
+      name: 'awaits a dropped loop task',
+      code: lines('import asyncio', '', 'async def handle(event):', '    asyncio.get_running_loop().create_task(notify(event))'),
+      expected: lines('import asyncio', '', 'async def handle(event):', '    await asyncio.get_running_loop().create_task(notify(event))'),
+    },
+    { name: 'no fix in sync code', code: lines('import asyncio', '', 'def handle(event):', '    asyncio.ensure_future(notify(event))'), expected: undefined },
+    { name: 'no fix at module level', code: lines('import asyncio', 'asyncio.create_task(main())'), expected: undefined },
+  ]);
+});
+
+describe('python fix-all', () => {
+  const code = lines(
+    '"""Pollers."""',
+    'import time',
+    'import requests',
+    '',
+    '',
+    'async def first():',
+    '    time.sleep(1)',
+    '    time.sleep(2)',
+    '',
+    '',
+    'async def second(url):',
+    '    x = time.sleep(3) or 1',
+    '    requests.get(url)',
+    '    return x',
+  );
+
+  it('adds exactly one import and applies only safe fixes', async () => {
+    const engine = await testEngine();
+    const { text, applied } = engine.fixAll({ text: code, fileName: 'pollers.py' });
+    assert.equal(applied, 3);
+    assert.equal(
+      text,
+      lines(
+        '"""Pollers."""',
+        'import time',
+        'import requests',
+        'import asyncio',
+        '',
+        '',
+        'async def first():',
+        '    await asyncio.sleep(1)',
+        '    await asyncio.sleep(2)',
+        '',
+        '',
+        'async def second(url):',
+        '    x = (await asyncio.sleep(3)) or 1',
+        '    requests.get(url)',
+        '    return x',
+      ),
+    );
+    assert.equal(text.match(/^import asyncio$/gm)?.length, 1);
+    await assertParses(text);
+    const remaining = await findings(text, 'blocking-call-in-async');
+    assert.deepEqual(
+      remaining.map((f) => text.slice(f.start, f.end)),
+      ['requests.get(url)'],
+    );
+  });
+
+  it('is idempotent', async () => {
+    const engine = await testEngine();
+    const once = engine.fixAll({ text: code, fileName: 'pollers.py' }).text;
+    const twice = engine.fixAll({ text: once, fileName: 'pollers.py' });
+    assert.equal(twice.applied, 0);
+    assert.equal(twice.text, once);
+  });
+
+  it('with unsafe fixes, still one import', async () => {
+    const engine = await testEngine();
+    const { text } = engine.fixAll({ text: code, fileName: 'pollers.py' }, { unsafe: true });
+    assert.equal(text.match(/^import asyncio$/gm)?.length, 1);
+    assert.match(text, /await asyncio\.to_thread\(requests\.get, url\)/);
+    await assertParses(text);
+    assert.deepEqual(await findings(text, 'blocking-call-in-async'), []);
+    assert.equal(engine.fixAll({ text, fileName: 'pollers.py' }, { unsafe: true }).applied, 0);
+  });
+
+  it('gives every finding of a file the same import edit', async () => {
+    const all = await findings(code, 'blocking-call-in-async');
+    const importEdits = all.map((f) => JSON.stringify(f.fixes?.[0]?.edits.find((e) => e.newText.includes('import asyncio'))));
+    assert.equal(all.length, 4);
+    assert.equal(new Set(importEdits).size, 1);
+  });
+});
