@@ -3,8 +3,10 @@
 //   node esbuild.mjs                 development build (sourcemaps)
 //   node esbuild.mjs --production    minified, for the .vsix
 //   node esbuild.mjs --tests         also bundles test/**/*.test.ts into out/test
-//   node esbuild.mjs --tests-only --test-out out/mine [--test-filter python]
-//                                    only the tests (whose path contains the filter), elsewhere
+//   node esbuild.mjs --tests --out-root out/mine [--test-filter python]
+//                                    everything into out/mine/dist and out/mine/test (for parallel
+//                                    work in one checkout); the filter keeps tests whose path has it
+//   node esbuild.mjs --tests-only --test-out out/mine    only the tests
 import * as esbuild from 'esbuild';
 import { copyFileSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -20,7 +22,9 @@ function flagValue(name, fallback) {
   const index = process.argv.indexOf(name);
   return index >= 0 && index + 1 < process.argv.length ? process.argv[index + 1] : fallback;
 }
-const testOut = path.resolve(root, flagValue('--test-out', 'out/test'));
+const outRoot = flagValue('--out-root', undefined);
+const distOut = outRoot === undefined ? path.join(root, 'dist') : path.resolve(root, outRoot, 'dist');
+const testOut = path.resolve(root, flagValue('--test-out', outRoot === undefined ? 'out/test' : path.join(outRoot, 'test')));
 const testFilter = flagValue('--test-filter', '');
 
 /**
@@ -94,12 +98,12 @@ function findTests(dir) {
 }
 
 if (!testsOnly) {
-  rmSync(path.join(root, 'dist'), { recursive: true, force: true });
+  rmSync(distOut, { recursive: true, force: true });
   await Promise.all([
-    esbuild.build({ ...common, entryPoints: { client: 'client/src/extension.ts' }, outdir: 'dist' }),
-    esbuild.build({ ...common, entryPoints: { server: 'server/src/lsp/main.ts', cli: 'server/src/cli/main.ts' }, outdir: 'dist' }),
+    esbuild.build({ ...common, entryPoints: { client: 'client/src/extension.ts' }, outdir: distOut }),
+    esbuild.build({ ...common, entryPoints: { server: 'server/src/lsp/main.ts', cli: 'server/src/cli/main.ts' }, outdir: distOut }),
   ]);
-  copyWasm(path.join(root, 'dist'));
+  copyWasm(distOut);
 }
 
 if (withTests) {

@@ -1,11 +1,11 @@
-// Runs the real bundled CLI (bin/async-guardrails.js → dist/cli.js) as a user would.
+// Runs the real bundled CLI (dist/cli.js, what bin/async-guardrails.js loads) as a user would.
 import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { after, describe, it } from 'node:test';
-import { repoRoot } from './helpers/engine';
+import { distDir, repoRoot } from './helpers/engine';
 
 interface JsonFinding {
   file: string;
@@ -20,7 +20,7 @@ interface JsonFinding {
 }
 
 function cli(args: string[], cwd = repoRoot): { status: number | null; stdout: string; stderr: string } {
-  const result = spawnSync(process.execPath, [path.join(repoRoot, 'bin', 'async-guardrails.js'), ...args], { cwd, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+  const result = spawnSync(process.execPath, [path.join(distDir, 'cli.js'), ...args], { cwd, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 

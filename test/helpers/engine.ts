@@ -12,6 +12,12 @@ function upwardsFrom(start: string, has: (dir: string) => boolean): string {
 /** The repository root (test bundles live somewhere under out/). */
 export const repoRoot = upwardsFrom(__dirname, (dir) => existsSync(path.join(dir, 'esbuild.mjs')));
 
+/** The bundles under test: the nearest `dist/` above this test bundle (out/<x>/dist, or the repository's). */
+export const distDir = path.join(
+  upwardsFrom(__dirname, (dir) => existsSync(path.join(dir, 'dist', 'server.js'))),
+  'dist',
+);
+
 /** The folder the build copied the WASM grammars into, at the top of the test output. */
 const wasmDir = upwardsFrom(__dirname, (dir) => existsSync(path.join(dir, 'tree-sitter-python.wasm')));
 

@@ -17,7 +17,7 @@ import {
   type WorkspaceEdit,
 } from 'vscode-languageserver-protocol/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { repoRoot } from './engine';
+import { distDir, repoRoot } from './engine';
 
 export type Transport = 'ipc' | 'stdio';
 
@@ -82,7 +82,7 @@ export class TestClient {
 
   static async start(options: { transport?: Transport; capabilities?: ClientCapabilities } = {}): Promise<TestClient> {
     const transport = options.transport ?? 'ipc';
-    const serverPath = path.join(repoRoot, 'dist', 'server.js');
+    const serverPath = path.join(distDir, 'server.js');
     const child = fork(serverPath, [transport === 'ipc' ? '--node-ipc' : '--stdio'], {
       execArgv: [],
       stdio: transport === 'ipc' ? ['ignore', 'ignore', 'inherit', 'ipc'] : ['pipe', 'pipe', 'inherit', 'ipc'],

@@ -2,13 +2,13 @@ import * as path from 'node:path';
 import pythonPack from '../languages/python/pack';
 import typescriptPack from '../languages/typescript/pack';
 import { applyEdits, combineFixes } from './fixes';
-import type { Check, LanguagePack } from './languagePack';
+import type { LanguagePack } from './languagePack';
 import { registry } from './registry';
 import { noqaCodes, type RuleMeta } from './rule';
 import type { EngineSettings, RuleLevel } from './settings';
 import { SourceText } from './sourceText';
 import { buildSuppressionIndex, suppressionComment } from './suppression';
-import type { Finding, Report, TextEdit } from './types';
+import type { Finding, PackId, Report, TextEdit } from './types';
 
 // A pack's parsed form is opaque to the engine; `unknown` keeps each pack's type to itself.
 type AnyPack = LanguagePack<unknown>;
@@ -51,8 +51,26 @@ export function supportedExtensions(): string[] {
   return packs.flatMap((p) => [...p.extensions]);
 }
 
-function levelOf(rule: RuleMeta, settings: EngineSettings | undefined): RuleLevel {
-  return settings?.rules?.[rule.id] ?? rule.defaultSeverity;
+function levelOf(rule: RuleMeta, settings: EngineSettings | undefined, pack: PackId): RuleLevel {
+  const configured = settings?.rules?.[rule.id];
+  if (configured !== undefined) return configured;
+  if (rule.preview?.includes(pack) === true && settings?.preview !== true) return 'off';
+  return rule.defaultSeverity;
+}
+
+/** A rule's options: declared defaults, overridden by settings values of the declared type. */
+export function optionsOf(rule: RuleMeta, settings: EngineSettings | undefined): Record<string, unknown> {
+  const options: Record<string, unknown> = {};
+  const given = settings?.ruleOptions?.[rule.id] ?? {};
+  for (const [name, option] of Object.entries(rule.options ?? {})) {
+    const value = given[name];
+    const fits =
+      option.type === 'string[]'
+        ? Array.isArray(value) && value.every((v) => typeof v === 'string')
+        : typeof value === option.type;
+    options[name] = fits ? value : option.default;
+  }
+  return options;
 }
 
 /** The analysis engine: shared by the language server and the CLI; no editor dependency. */
@@ -92,7 +110,9 @@ export class Engine {
     try {
       parsed = pack.parse(source, input.fileName);
     } catch (error) {
-      this.internalError(result, `${pack.id} parser failed on ${input.fileName}: ${describe(error)}`);
+      const reason =
+        error instanceof RangeError ? 'its nesting is too deep for the parser; the file is skipped' : describe(error);
+      this.internalError(result, `${pack.id} parser failed on ${input.fileName}: ${reason}`);
       return result;
     }
     let comments: ReturnType<AnyPack['comments']> = [];
@@ -104,11 +124,18 @@ export class Engine {
     const suppressions = buildSuppressionIndex(source, comments, pack.id === 'python');
 
     for (const check of pack.checks) {
-      const level = levelOf(check.rule, input.settings);
+      const level = levelOf(check.rule, input.settings, pack.id);
       if (level === 'off') continue;
       const reports: Report[] = [];
       try {
-        runCheck(check, parsed, source, input.fileName, reports);
+        check.run({
+          parsed,
+          source,
+          fileName: input.fileName,
+          options: optionsOf(check.rule, input.settings),
+          project: input.settings?.project ?? {},
+          report: (report) => reports.push(report),
+        });
       } catch (error) {
         this.internalError(result, `rule ${check.rule.id} failed on ${input.fileName}: ${describe(error)}`);
         continue;
@@ -146,6 +173,16 @@ export class Engine {
     return { text, applied };
   }
 
+  /** The editor closed `fileName` (or it was deleted): packs drop what they keep for it. */
+  forget(fileName: string): void {
+    for (const pack of packs) pack.forget?.(fileName);
+  }
+
+  /** Files changed on disk (configs, dependencies, sources not open): packs refresh what depends on them. */
+  invalidate(fileNames: readonly string[]): void {
+    for (const pack of packs) pack.invalidate?.(fileNames);
+  }
+
   /** The edit that disables `ruleId` on `line`, written the way the file's language expects. */
   suppressionEdit(pack: AnyPack, source: SourceText, line: number, ruleId: string): TextEdit {
     const comment = suppressionComment(pack.lineComment, ruleId);
@@ -162,17 +199,6 @@ export class Engine {
     result.internalErrors.push(message);
     this.log(message);
   }
-}
-
-function runCheck(check: Check<unknown>, parsed: unknown, source: SourceText, fileName: string, out: Report[]): void {
-  check.run({
-    parsed,
-    source,
-    fileName,
-    report(report) {
-      out.push(report);
-    },
-  });
 }
 
 function describe(error: unknown): string {

@@ -1,5 +1,6 @@
 import type { RuleMeta } from './rule';
 import type { SourceText } from './sourceText';
+import type { ProjectFacts } from './settings';
 import type { PackId, Report } from './types';
 
 /** A comment in the analysed file, as the language's own parser sees it (never inside a string). */
@@ -15,6 +16,10 @@ export interface CheckContext<P> {
   readonly parsed: P;
   readonly source: SourceText;
   readonly fileName: string;
+  /** The rule's options: its declared defaults, overridden by settings. */
+  readonly options: Readonly<Record<string, unknown>>;
+  /** What config discovery knows about the file's project (may be empty). */
+  readonly project: ProjectFacts;
   report(report: Report): void;
 }
 
@@ -44,6 +49,10 @@ export interface LanguagePack<P> {
   readonly lineComment: string;
   readonly suppressionPlacement: SuppressionPlacement;
   readonly checks: readonly Check<P>[];
+  /** The editor closed the file, or it was deleted: drop what the pack keeps for it. */
+  forget?(fileName: string): void;
+  /** Files changed outside the analysed text (configs, dependencies, other sources): refresh. */
+  invalidate?(fileNames: readonly string[]): void;
 }
 
 export interface PackInitOptions {

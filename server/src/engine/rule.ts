@@ -8,6 +8,13 @@ export interface EquivalentRule {
   noqa?: boolean;
 }
 
+/** One option of a rule, settable per rule in settings and config files. */
+export interface RuleOption {
+  type: 'boolean' | 'number' | 'string' | 'string[]';
+  default: boolean | number | string | readonly string[];
+  description: string;
+}
+
 /**
  * One idea from the guide, shared by every language pack that implements it.
  * Its long-form documentation lives in `docs/rules/<id>.md` (What it does / Why is this bad? /
@@ -25,6 +32,13 @@ export interface RuleMeta {
   /** The guide's section this rule enforces. */
   guideSection: string;
   equivalents: readonly EquivalentRule[];
+  /**
+   * The languages in which the rule is in the preview tier (new or noisier): there it is off
+   * unless preview rules are enabled or the rule is named in settings.
+   */
+  preview?: readonly PackId[];
+  /** The rule's options, with defaults; checks read them from `context.options`. */
+  options?: Readonly<Record<string, RuleOption>>;
 }
 
 const KEBAB = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/;

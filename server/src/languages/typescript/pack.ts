@@ -58,7 +58,8 @@ const typescriptPack: LanguagePack<TypeScriptParsed> = {
 
   parse(source: SourceText, fileName: string): TypeScriptParsed {
     const sourceFile = ts.createSourceFile(fileName, source.text, ts.ScriptTarget.Latest, true, scriptKindOf(fileName));
-    return { sourceFile };
+    // The project model (tsconfig discovery, a warm LanguageService per project) plugs in here.
+    return { sourceFile, types: () => undefined };
   },
 
   comments: collectComments,

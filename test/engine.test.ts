@@ -1,0 +1,156 @@
+// The engine's own mechanics, independent of any one rule: registry, severities and options,
+// suppression comments, isolation of a failing rule, positions.
+import * as assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { optionsOf, packForFile } from '../server/src/engine/engine';
+import type { Check } from '../server/src/engine/languagePack';
+import { registry } from '../server/src/engine/registry';
+import { defineRule } from '../server/src/engine/rule';
+import { SourceText } from '../server/src/engine/sourceText';
+import type { PythonParsed } from '../server/src/languages/python/parsed';
+import pythonPack from '../server/src/languages/python/pack';
+import typescriptPack from '../server/src/languages/typescript/pack';
+import { testEngine } from './helpers/engine';
+
+const SLEEPY = 'import time\n\nasync def f():\n    time.sleep(1)\n';
+
+describe('registry', () => {
+  it('every rule is implemented by each pack it names, and every check names a registered rule', () => {
+    for (const pack of [pythonPack, typescriptPack]) {
+      for (const check of pack.checks) assert.equal(registry.get(check.rule.id), check.rule, `${pack.id} check ${check.rule.id}`);
+    }
+    for (const rule of registry.all()) {
+      if (rule.languages.includes('python')) assert.ok(pythonPack.checks.some((c) => c.rule.id === rule.id), `${rule.id} has no Python check`);
+      if (rule.languages.includes('typescript')) assert.ok(typescriptPack.checks.some((c) => c.rule.id === rule.id), `${rule.id} has no TypeScript check`);
+    }
+  });
+
+  it('rejects ids that are not kebab-case', () => {
+    assert.throws(() => defineRule({ ...registry.all()[0], id: 'Bad_Id' }), /kebab-case/);
+  });
+
+  it('picks the pack by language id first, then by extension', () => {
+    assert.equal(packForFile('x.py')?.id, 'python');
+    assert.equal(packForFile('x.cts')?.id, 'typescript');
+    assert.equal(packForFile('untitled-1', 'javascriptreact')?.id, 'typescript');
+    assert.equal(packForFile('notes.txt'), undefined);
+  });
+});
+
+describe('settings', () => {
+  it('turns a rule off or changes its severity', async () => {
+    const engine = await testEngine();
+    assert.equal(engine.analyze({ text: SLEEPY, fileName: 'a.py' }).findings[0]?.severity, 'error');
+    const lowered = engine.analyze({ text: SLEEPY, fileName: 'a.py', settings: { rules: { 'blocking-call-in-async': 'hint' } } });
+    assert.equal(lowered.findings[0]?.severity, 'hint');
+    assert.deepEqual(engine.analyze({ text: SLEEPY, fileName: 'a.py', settings: { rules: { 'blocking-call-in-async': 'off' } } }).findings, []);
+  });
+
+  it('fills rule options from defaults and keeps only values of the declared type', () => {
+    const rule = defineRule({
+      ...registry.all()[0],
+      id: 'with-options',
+      options: {
+        limit: { type: 'number', default: 5, description: 'a limit' },
+        modules: { type: 'string[]', default: [], description: 'globs' },
+      },
+    });
+    assert.deepEqual(optionsOf(rule, undefined), { limit: 5, modules: [] });
+    assert.deepEqual(optionsOf(rule, { ruleOptions: { 'with-options': { limit: 9, modules: ['a/**'] } } }), { limit: 9, modules: ['a/**'] });
+    assert.deepEqual(optionsOf(rule, { ruleOptions: { 'with-options': { limit: 'nine', modules: [1] } } }), { limit: 5, modules: [] });
+  });
+});
+
+describe('suppression comments', () => {
+  const cases: [string, string, string, number][] = [
+    ['same line', 'a.py', 'import time\nasync def f():\n    time.sleep(1)  # async-guardrails: ignore[blocking-call-in-async]\n', 0],
+    ['line above', 'a.py', 'import time\nasync def f():\n    # async-guardrails: ignore[blocking-call-in-async]\n    time.sleep(1)\n', 0],
+    ['stacked above', 'a.py', 'import time\nasync def f():\n    # async-guardrails: ignore[blocking-call-in-async]\n    # a note\n    time.sleep(1)\n', 0],
+    ['all rules', 'a.py', 'import time\nasync def f():\n    time.sleep(1)  # async-guardrails: ignore\n', 0],
+    ['other rule named', 'a.py', 'import time\nasync def f():\n    time.sleep(1)  # async-guardrails: ignore[untracked-task]\n', 1],
+    ['whole file', 'a.py', '# async-guardrails: ignore-file[blocking-call-in-async]\nimport time\nasync def f():\n    time.sleep(1)\n', 0],
+    ['ruff noqa code', 'a.py', 'import time\nasync def f():\n    time.sleep(1)  # noqa: ASYNC251\n', 0],
+    ['bare noqa', 'a.py', 'import time\nasync def f():\n    time.sleep(1)  # noqa\n', 0],
+    ['noqa for another code', 'a.py', 'import time\nasync def f():\n    time.sleep(1)  # noqa: E501\n', 1],
+    ['noqa above does not count', 'a.py', 'import time\nasync def f():\n    # noqa: ASYNC251\n    time.sleep(1)\n', 1],
+    ['directive inside a string', 'a.py', 'import time\nasync def f():\n    time.sleep(len("# async-guardrails: ignore"))\n', 1],
+    ['TypeScript line above', 'a.ts', 'import { readFileSync } from "fs";\nasync function f() {\n  // async-guardrails: ignore[blocking-call-in-async]\n  readFileSync("x");\n}\n', 0],
+    ['TypeScript block comment', 'a.ts', 'import { readFileSync } from "fs";\nasync function f() {\n  readFileSync("x"); /* async-guardrails: ignore */\n}\n', 0],
+    ['TypeScript ignores noqa', 'a.ts', 'import { readFileSync } from "fs";\nasync function f() {\n  readFileSync("x"); // noqa\n}\n', 1],
+    ['TypeScript whole file', 'a.ts', '// async-guardrails: ignore-file\nimport { readFileSync } from "fs";\nasync function f() {\n  readFileSync("x");\n}\n', 0],
+  ];
+  for (const [name, fileName, text, expected] of cases) {
+    it(name, async () => {
+      const engine = await testEngine();
+      const found = engine.analyze({ text, fileName }).findings.filter((f) => f.ruleId === 'blocking-call-in-async');
+      assert.equal(found.length, expected);
+    });
+  }
+
+  it('the disable-for-line edit parses and silences the finding in both languages', async () => {
+    const engine = await testEngine();
+    for (const [fileName, text] of [
+      ['a.py', SLEEPY],
+      ['a.ts', 'import { readFileSync } from "fs";\nasync function f() {\n  if (true) readFileSync("x");\n}\n'],
+    ]) {
+      const result = engine.analyze({ text, fileName });
+      const finding = result.findings[0];
+      assert.ok(finding && result.pack);
+      const edit = engine.suppressionEdit(result.pack, result.source, result.source.positionAt(finding.start).line, finding.ruleId);
+      const fixed = text.slice(0, edit.start) + edit.newText + text.slice(edit.end);
+      assert.deepEqual(engine.analyze({ text: fixed, fileName }).findings, [], fixed);
+    }
+  });
+});
+
+describe('robustness', () => {
+  it('a rule that throws is logged and the other rules still report', async () => {
+    const engine = await testEngine();
+    const checks = pythonPack.checks as Check<PythonParsed>[];
+    const broken: Check<PythonParsed> = {
+      rule: registry.get('untracked-task') ?? registry.all()[0],
+      run() {
+        throw new Error('boom');
+      },
+    };
+    checks.unshift(broken);
+    try {
+      const result = engine.analyze({ text: SLEEPY, fileName: 'a.py' });
+      assert.equal(result.internalErrors.length, 1);
+      assert.match(result.internalErrors[0], /boom/);
+      assert.ok(result.findings.some((f) => f.ruleId === 'blocking-call-in-async'));
+    } finally {
+      checks.splice(checks.indexOf(broken), 1);
+    }
+  });
+
+  it('files of no supported language yield nothing', async () => {
+    const engine = await testEngine();
+    assert.deepEqual(engine.analyze({ text: 'time.sleep(1)', fileName: 'notes.md' }).findings, []);
+  });
+
+  it('odd inputs never throw: empty, NUL bytes, BOM, lone CR, deep nesting, unbalanced brackets', async () => {
+    const engine = await testEngine();
+    const inputs = ['', '\u0000\u0000', '\uFEFFasync def f():\n    time.sleep(1)\n', 'async def f():\r    pass\r', '('.repeat(5000), ')]}'.repeat(100), 'async def f():\n' + '  '.repeat(2000) + 'x'];
+    for (const text of inputs) {
+      for (const fileName of ['a.py', 'a.ts', 'a.jsx']) {
+        const result = engine.analyze({ text, fileName });
+        // The TypeScript parser itself recurses per bracket: a clear "too deep" message is the answer there.
+        for (const message of result.internalErrors) assert.match(message, /nesting is too deep for the parser; the file is skipped$/);
+      }
+    }
+  });
+});
+
+describe('positions', () => {
+  it('maps offsets to UTF-16 line/character with CRLF, CR and astral characters', () => {
+    const source = new SourceText('a😀b\r\nc\rd\ne');
+    assert.deepEqual(source.positionAt(3), { line: 0, character: 3 });
+    assert.deepEqual(source.positionAt(6), { line: 1, character: 0 });
+    assert.deepEqual(source.positionAt(8), { line: 2, character: 0 });
+    assert.equal(source.offsetAt({ line: 3, character: 0 }), 10);
+    assert.equal(source.lineText(0), 'a😀b');
+    assert.equal(source.eol, '\r\n');
+    assert.equal(new SourceText('x\ny').eol, '\n');
+  });
+});
