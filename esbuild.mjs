@@ -8,7 +8,7 @@
 //                                    work in one checkout); the filter keeps tests whose path has it
 //   node esbuild.mjs --tests-only --test-out out/mine    only the tests
 import * as esbuild from 'esbuild';
-import { copyFileSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, rmSync, statSync, symlinkSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -69,9 +69,14 @@ const wasmFiles = [
   path.join(path.dirname(require.resolve('tree-sitter-python/package.json')), 'tree-sitter-python.wasm'),
 ];
 
+/** The compiler's default libraries (lib.*.d.ts): the type-aware rules need them beside the bundle. */
+const typescriptLibDir = path.dirname(require.resolve('typescript/lib/lib.d.ts'));
+const typescriptLibs = readdirSync(typescriptLibDir).filter((f) => /^lib\..*\.d\.ts$/.test(f) || f === 'lib.d.ts');
+
 function copyWasm(dir) {
   mkdirSync(dir, { recursive: true });
   for (const file of wasmFiles) copyFileSync(file, path.join(dir, path.basename(file)));
+  for (const file of typescriptLibs) copyFileSync(path.join(typescriptLibDir, file), path.join(dir, file));
 }
 
 const common = {
@@ -104,6 +109,11 @@ if (!testsOnly) {
     esbuild.build({ ...common, entryPoints: { server: 'server/src/lsp/main.ts', cli: 'server/src/cli/main.ts' }, outdir: distOut }),
   ]);
   copyWasm(distOut);
+  // The server links rule docs beside its dist/ folder (as in the .vsix): give other output roots the same.
+  if (outRoot !== undefined) {
+    const docsLink = path.resolve(root, outRoot, 'docs');
+    if (!existsSync(docsLink)) symlinkSync(path.join(root, 'docs'), docsLink, 'dir');
+  }
 }
 
 if (withTests) {

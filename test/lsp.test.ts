@@ -85,7 +85,8 @@ describe('language server over node IPC', () => {
     assert.ok(diagnostic);
     assert.equal(rest.length, 0);
     assert.equal(diagnostic.range.start.line, 8);
-    const fix = firstFix(await client.codeActions(uri, [diagnostic]));
+    const fix = (await client.codeActions(uri, [diagnostic])).find((a) => /await/i.test(a.title) && a.edit !== undefined);
+    assert.ok(fix, 'an add-await quick fix is offered');
     assert.match(fix.title, /unsafe/, 'adding await is offered as an unsafe quick fix');
     client.applyWorkspaceEdit(fix.edit ?? {});
     assert.match(client.text(uri), /await asyncio\.create_task\(work\(\)\)/);

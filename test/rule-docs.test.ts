@@ -68,7 +68,7 @@ for (const rule of registry.all()) {
       const engine = await testEngine();
       for (const block of codeBlocks(await readFile(page, 'utf8'))) {
         if (block.section !== 'Example' && block.section !== 'Use instead') continue;
-        const result = engine.analyze({ text: block.code, fileName: block.fileName });
+        const result = engine.analyze({ text: block.code, fileName: block.fileName, settings: { preview: true } });
         const hits = result.findings.filter((f) => f.ruleId === rule.id).length;
         if (block.section === 'Example') assert.ok(hits > 0, `not flagged:\n${block.code}`);
         else assert.equal(hits, 0, `flagged but should not be:\n${block.code}`);

@@ -4,7 +4,14 @@
  */
 import { Commands } from '../../server/src/lsp/protocol';
 
-export const CLIENT_COMMANDS = [Commands.restartServer, Commands.showOutput, Commands.fixAll, Commands.openDocs] as const;
+export const CLIENT_COMMANDS = [
+  Commands.restartServer,
+  Commands.showOutput,
+  Commands.fixAll,
+  Commands.openDocs,
+  Commands.analyseWorkspace,
+  Commands.writeInstructions,
+] as const;
 
 export type ClientCommand = (typeof CLIENT_COMMANDS)[number];
 
@@ -16,3 +23,6 @@ export const DOCUMENT_SELECTOR: { scheme: 'file' | 'untitled'; language: string 
   { scheme: 'file' as const, language },
   { scheme: 'untitled' as const, language },
 ]);
+
+/** Python cells of Jupyter notebooks (synced through notebookDocument/*, analysed as one module). */
+export const NOTEBOOK_CELL_SELECTOR = { notebook: 'jupyter-notebook', language: 'python' } as const;

@@ -5,7 +5,9 @@
  */
 import * as vscode from 'vscode';
 import {
+  CloseAction,
   DiagnosticPullMode,
+  ErrorAction,
   ExecuteCommandRequest,
   LanguageClient,
   State,
@@ -13,8 +15,18 @@ import {
   type LanguageClientOptions,
   type ServerOptions,
 } from 'vscode-languageclient/node';
-import { Commands, SECTION, STATUS_NOTIFICATION, type RunMode, type StatusParams } from '../../server/src/lsp/protocol';
-import { DOCUMENT_SELECTOR, LANGUAGE_IDS, type ClientCommand } from './constants';
+import {
+  Commands,
+  SECTION,
+  STATUS_NOTIFICATION,
+  type RunMode,
+  type StatusParams,
+  type WriteInstructionsArgs,
+  type WriteInstructionsResult,
+} from '../../server/src/lsp/protocol';
+import { DOCUMENT_SELECTOR, LANGUAGE_IDS, NOTEBOOK_CELL_SELECTOR, type ClientCommand } from './constants';
+import { WATCHED_CONFIG_NAMES as WATCHED_CONFIG_FILES } from '../../server/src/config/types';
+import { CrashPolicy, crashMessage } from './crashPolicy';
 import { StatusItem } from './status';
 
 const NAME = 'Async Guardrails';
@@ -34,12 +46,37 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     debug: { module: serverModule, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6011'] } },
   };
 
+  const crashes = new CrashPolicy();
+  let restartTimer: NodeJS.Timeout | undefined;
   const clientOptions: LanguageClientOptions = {
-    documentSelector: DOCUMENT_SELECTOR,
+    // Restart after a crash with a growing pause; stop after repeated crashes, saying so.
+    errorHandler: {
+      error: (_error, _message, count) => ({ action: (count ?? 0) < 3 ? ErrorAction.Continue : ErrorAction.Shutdown, handled: true }),
+      closed: () => {
+        if (stopRequested) return { action: CloseAction.DoNotRestart, handled: true };
+        const decision = crashes.crashed();
+        const message = crashMessage(decision);
+        output.error(message);
+        status.failed(message);
+        if (!('giveUp' in decision)) {
+          restartTimer = setTimeout(() => {
+            restartTimer = undefined;
+            languageClient.start().catch((error: unknown) => output.error(`Restarting the server failed: ${describe(error)}`));
+          }, decision.restartInMs);
+        }
+        return { action: CloseAction.DoNotRestart, handled: true };
+      },
+    },
+    documentSelector: [...DOCUMENT_SELECTOR, NOTEBOOK_CELL_SELECTOR],
     outputChannel: output,
     // The server pulls settings per resource (workspace/configuration); registering the section
     // only makes the client send workspace/didChangeConfiguration so the server re-pulls them.
-    synchronize: { configurationSection: SECTION },
+    // Config files are also watched from here (besides the server's dynamic registration): some
+    // hosts only deliver file events for watchers the extension itself created.
+    synchronize: {
+      configurationSection: SECTION,
+      fileEvents: vscode.workspace.createFileSystemWatcher(`**/{${WATCHED_CONFIG_FILES.join(',')}}`),
+    },
     diagnosticPullOptions: {
       onChange: true,
       onSave: true,
@@ -67,8 +104,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
           status.failed('The server could not be started; see the output.');
           break;
         case State.Stopped:
+          // An unexpected stop is reported by the error handler (with the restart plan).
           if (stopRequested) status.stopped();
-          else status.failed('The server stopped unexpectedly; see the output.');
           break;
       }
     }),
@@ -76,6 +113,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
 
   const handlers: Record<ClientCommand, (...args: unknown[]) => unknown> = {
     [Commands.restartServer]: async () => {
+      crashes.reset();
+      if (restartTimer !== undefined) clearTimeout(restartTimer);
+      restartTimer = undefined;
       try {
         if (languageClient.state === State.Running) {
           stopRequested = true;
@@ -95,6 +135,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     [Commands.showOutput]: () => output.show(true),
     [Commands.fixAll]: () => fixAll(languageClient, output),
     [Commands.openDocs]: (target: unknown) => openDocs(target, output),
+    [Commands.analyseWorkspace]: () => runServerCommand(languageClient, output, Commands.serverAnalyseWorkspace, []),
+    [Commands.writeInstructions]: () => writeInstructions(languageClient, output),
   };
   for (const [id, handler] of Object.entries(handlers)) {
     context.subscriptions.push(vscode.commands.registerCommand(id, handler));
@@ -142,6 +184,39 @@ async function fixAll(languageClient: LanguageClient, output: vscode.LogOutputCh
   } catch (error) {
     await reportFailure(output, 'Async Guardrails could not apply the fixes.', error);
   }
+}
+
+/** Runs a server command, offering a restart when the server is down. */
+async function runServerCommand(languageClient: LanguageClient, output: vscode.LogOutputChannel, command: string, args: unknown[]): Promise<unknown> {
+  if (languageClient.state !== State.Running) {
+    const restart = 'Restart Server';
+    const choice = await vscode.window.showWarningMessage('The Async Guardrails server is not running.', restart);
+    if (choice === restart) await vscode.commands.executeCommand(Commands.restartServer);
+    return undefined;
+  }
+  try {
+    return await languageClient.sendRequest(ExecuteCommandRequest.type, { command, arguments: args });
+  } catch (error) {
+    await reportFailure(output, 'Async Guardrails could not run the command.', error);
+    return undefined;
+  }
+}
+
+/** Asks where to write the instructions, lets the server write them, opens the file. */
+async function writeInstructions(languageClient: LanguageClient, output: vscode.LogOutputChannel): Promise<void> {
+  const picked = await vscode.window.showQuickPick(
+    [
+      { label: '.github/copilot-instructions.md', description: 'repository-wide instructions', format: 'copilot' as const },
+      { label: '.github/instructions/async-guardrails.instructions.md', description: 'applied to Python / TypeScript / JavaScript files', format: 'instructions' as const },
+    ],
+    { title: 'Write AI assistant instructions from the active rules' },
+  );
+  if (picked === undefined) return;
+  const args: WriteInstructionsArgs = { format: picked.format };
+  const results = (await runServerCommand(languageClient, output, Commands.serverWriteInstructions, [args])) as WriteInstructionsResult[] | undefined;
+  if (results === undefined || results.length === 0) return;
+  for (const result of results) output.info(`Instructions ${result.changed ? 'written to' : 'already up to date in'} ${result.file}`);
+  await vscode.window.showTextDocument(vscode.Uri.file(results[0].file));
 }
 
 /** Opens a rule's documentation: web pages in the browser, Markdown files as a preview. */

@@ -18,7 +18,7 @@ const ICONS: Readonly<Record<Shown, string>> = {
 export class StatusItem implements vscode.Disposable {
   private readonly item: vscode.LanguageStatusItem;
   private state: Shown = 'starting';
-  private lastAnalysis: { uri?: string; elapsedMs: number } | undefined;
+  private lastAnalysis: { uri?: string; elapsedMs: number; budgetMs?: number } | undefined;
 
   constructor() {
     this.item = vscode.languages.createLanguageStatusItem('asyncGuardrails.status', DOCUMENT_SELECTOR);
@@ -30,7 +30,7 @@ export class StatusItem implements vscode.Disposable {
   /** A status notification from the server. */
   fromServer(params: StatusParams): void {
     if (params.elapsedMs !== undefined) {
-      this.lastAnalysis = { uri: params.uri, elapsedMs: params.elapsedMs };
+      this.lastAnalysis = { uri: params.uri, elapsedMs: params.elapsedMs, budgetMs: params.timeBudgetMs };
     }
     this.show(params.state, params.message);
   }
@@ -55,16 +55,24 @@ export class StatusItem implements vscode.Disposable {
 
   private show(state: Shown, message?: string): void {
     this.state = state;
-    this.item.text = `${ICONS[state]} Async Guardrails`;
+    const last = this.lastAnalysis;
+    const overBudget = state === 'ready' && last?.budgetMs !== undefined && last.elapsedMs > last.budgetMs;
+    this.item.text = overBudget ? `$(warning) Async Guardrails ${formatMs(last.elapsedMs)}` : `${ICONS[state]} Async Guardrails`;
     this.item.busy = state === 'starting';
-    this.item.severity = state === 'error' ? vscode.LanguageStatusSeverity.Error : vscode.LanguageStatusSeverity.Information;
+    this.item.severity =
+      state === 'error'
+        ? vscode.LanguageStatusSeverity.Error
+        : overBudget
+          ? vscode.LanguageStatusSeverity.Warning
+          : vscode.LanguageStatusSeverity.Information;
     const parts: string[] = [];
     if (message !== undefined && message !== '') parts.push(message);
     else if (state === 'starting') parts.push('Starting the server…');
     if (this.lastAnalysis !== undefined) {
       const { uri, elapsedMs } = this.lastAnalysis;
       const file = uri === undefined ? '' : ` (${baseName(uri)})`;
-      parts.push(`last analysis ${formatMs(elapsedMs)}${file}`);
+      const budget = overBudget && last?.budgetMs !== undefined ? `, over the ${formatMs(last.budgetMs)} budget` : '';
+      parts.push(`last analysis ${formatMs(elapsedMs)}${file}${budget}`);
     }
     this.item.detail = parts.join(' · ');
     this.item.accessibilityInformation = { label: `Async Guardrails: ${state}. ${this.item.detail}` };

@@ -4,6 +4,9 @@ import { fork, type ChildProcess } from 'node:child_process';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import {
+  type CancellationToken,
+  type Hover,
+  type WorkspaceDiagnosticReport,
   createProtocolConnection,
   IPCMessageReader,
   IPCMessageWriter,
@@ -24,6 +27,7 @@ export type Transport = 'ipc' | 'stdio';
 export const FULL_CAPABILITIES: ClientCapabilities = {
   workspace: {
     configuration: true,
+    didChangeWatchedFiles: { dynamicRegistration: true },
     workspaceEdit: { documentChanges: true },
     diagnostics: { refreshSupport: true },
     didChangeConfiguration: { dynamicRegistration: false },
@@ -49,6 +53,11 @@ export class TestClient {
   readonly statuses: unknown[] = [];
   readonly logs: string[] = [];
   refreshRequests = 0;
+  /** `client/registerCapability` registrations the server asked for. */
+  readonly registrations: { id: string; method: string; registerOptions?: unknown }[] = [];
+  /** `$/progress` notifications, and the tokens the server created with `window/workDoneProgress/create`. */
+  readonly progress: { token: string | number; value: unknown }[] = [];
+  readonly progressTokens: (string | number)[] = [];
   private exited = false;
 
   private constructor(
@@ -63,7 +72,17 @@ export class TestClient {
       this.refreshRequests++;
       return null;
     });
-    connection.onRequest('client/registerCapability', () => null);
+    connection.onRequest('client/registerCapability', (params: { registrations: { id: string; method: string; registerOptions?: unknown }[] }) => {
+      this.registrations.push(...params.registrations);
+      return null;
+    });
+    connection.onRequest('window/workDoneProgress/create', (params: { token: string | number }) => {
+      this.progressTokens.push(params.token);
+      return null;
+    });
+    connection.onNotification('$/progress', (params: { token: string | number; value: unknown }) => {
+      this.progress.push(params);
+    });
     connection.onRequest('workspace/applyEdit', (params: { edit: WorkspaceEdit }) => {
       this.applyWorkspaceEdit(params.edit);
       return { applied: true };
@@ -80,11 +99,26 @@ export class TestClient {
     connection.listen();
   }
 
-  static async start(options: { transport?: Transport; capabilities?: ClientCapabilities } = {}): Promise<TestClient> {
+  /**
+   * `workspaceFolders`: folder paths sent as the workspace folders (the first also as rootUri);
+   * by default the repository is the root and no folders are sent. `settings`: the initial
+   * answer to `workspace/configuration`.
+   */
+  static async start(
+    options: {
+      transport?: Transport;
+      capabilities?: ClientCapabilities;
+      serverPath?: string;
+      workspaceFolders?: string[];
+      settings?: Record<string, unknown>;
+      /** Node options for the server process (e.g. `--max-old-space-size=96`); none by default. */
+      execArgv?: string[];
+    } = {},
+  ): Promise<TestClient> {
     const transport = options.transport ?? 'ipc';
-    const serverPath = path.join(distDir, 'server.js');
+    const serverPath = options.serverPath ?? path.join(distDir, 'server.js');
     const child = fork(serverPath, [transport === 'ipc' ? '--node-ipc' : '--stdio'], {
-      execArgv: [],
+      execArgv: options.execArgv ?? [],
       stdio: transport === 'ipc' ? ['ignore', 'ignore', 'inherit', 'ipc'] : ['pipe', 'pipe', 'inherit', 'ipc'],
     });
     const connection =
@@ -92,11 +126,13 @@ export class TestClient {
         ? createProtocolConnection(new IPCMessageReader(child), new IPCMessageWriter(child))
         : createProtocolConnection(child.stdout as NodeJS.ReadableStream, child.stdin as NodeJS.WritableStream);
     const client = new TestClient(child, connection);
+    if (options.settings !== undefined) client.settings = options.settings;
+    const folders = options.workspaceFolders;
     await connection.sendRequest('initialize', {
       processId: process.pid,
-      rootUri: pathToFileURL(repoRoot).toString(),
+      rootUri: pathToFileURL(folders?.[0] ?? repoRoot).toString(),
       capabilities: options.capabilities ?? FULL_CAPABILITIES,
-      workspaceFolders: null,
+      workspaceFolders: folders === undefined ? null : folders.map((f) => ({ uri: pathToFileURL(f).toString(), name: path.basename(f) })),
     });
     await connection.sendNotification('initialized', {});
     return client;
@@ -111,6 +147,41 @@ export class TestClient {
     this.documents.set(uri, TextDocument.create(uri, languageId, 1, text));
     await this.connection.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId, version: 1, text } });
     return uri;
+  }
+
+  /** Opens a file by its absolute path (for tests with their own workspace folders). */
+  async openPath(file: string, languageId: string, text: string): Promise<string> {
+    const uri = pathToFileURL(file).toString();
+    this.documents.set(uri, TextDocument.create(uri, languageId, 1, text));
+    await this.connection.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId, version: 1, text } });
+    return uri;
+  }
+
+  /** Tells the server files changed on disk (type 1 created, 2 changed, 3 deleted), as a file watcher would. */
+  async filesChanged(changes: { file: string; type: 1 | 2 | 3 }[]): Promise<void> {
+    await this.connection.sendNotification('workspace/didChangeWatchedFiles', {
+      changes: changes.map((c) => ({ uri: pathToFileURL(c.file).toString(), type: c.type })),
+    });
+  }
+
+  /** Diagnostics last published (pushed) for a file URI. */
+  lastPublished(uri: string): PublishDiagnosticsParams | undefined {
+    return this.published.filter((p) => p.uri === uri).at(-1);
+  }
+
+  async hover(uri: string, line: number, character: number): Promise<Hover | null> {
+    return this.connection.sendRequest('textDocument/hover', { textDocument: { uri }, position: { line, character } });
+  }
+
+  /** `workspace/diagnostic`; pass a cancellation token to cancel it. */
+  async workspaceDiagnostics(
+    previousResultIds: { uri: string; value: string }[] = [],
+    token?: CancellationToken,
+    extra: { partialResultToken?: string; workDoneToken?: string } = {},
+  ): Promise<WorkspaceDiagnosticReport> {
+    const params = { identifier: 'async-guardrails', previousResultIds, ...extra };
+    // An `undefined` third argument would be taken for a positional parameter.
+    return token === undefined ? this.connection.sendRequest('workspace/diagnostic', params) : this.connection.sendRequest('workspace/diagnostic', params, token);
   }
 
   text(uri: string): string {
@@ -201,7 +272,9 @@ export class TestClient {
     try {
       await this.connection.sendRequest('shutdown');
       await this.connection.sendNotification('exit');
-    } catch {
+    } catch (error) {
+      // The server is already gone or not answering: note why, then stop it the hard way.
+      this.logs.push(`shutdown failed: ${String(error)}`);
       this.child.kill();
     }
     await Promise.race([exited, new Promise<void>((resolve) => setTimeout(resolve, 3000).unref())]);

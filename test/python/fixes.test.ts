@@ -10,6 +10,8 @@ import * as path from 'node:path';
 import { after, describe, it } from 'node:test';
 import type { Node } from 'web-tree-sitter';
 import { applyEdits } from '../../server/src/engine/fixes';
+import { registry } from '../../server/src/engine/registry';
+import type { RuleLevel } from '../../server/src/engine/settings';
 import { SourceText } from '../../server/src/engine/sourceText';
 import type { Finding, Fix } from '../../server/src/engine/types';
 import pythonPack from '../../server/src/languages/python/pack';
@@ -70,6 +72,8 @@ interface FixCase {
   code: string;
   /** Which finding of the rule to fix (document order). */
   index?: number;
+  /** Which of the finding's fixes to apply (default: the first, the best one). */
+  fixIndex?: number;
   /** The fixed text, or undefined when no fix may be offered. */
   expected: string | undefined;
   safety?: Fix['safety'];
@@ -81,7 +85,7 @@ function runCases(ruleId: string, cases: readonly FixCase[]): void {
       const before = await findings(testCase.code, ruleId);
       const finding = before[testCase.index ?? 0];
       assert.ok(finding, `no ${ruleId} finding in:\n${testCase.code}`);
-      const fix = finding.fixes?.[0];
+      const fix = finding.fixes?.[testCase.fixIndex ?? 0];
       if (testCase.expected === undefined) {
         assert.equal(fix, undefined, `unexpected fix ${JSON.stringify(fix)}`);
         return;
@@ -192,50 +196,54 @@ describe('python fix: blocking call -> await asyncio.to_thread', () => {
     {
       name: 'requests with keyword arguments',
       code: lines('import requests', '', 'async def load(url):', '    response = requests.get(url, timeout=5)', '    return response.text'),
-      expected: lines('import requests', 'import asyncio', '', 'async def load(url):', '    response = await asyncio.to_thread(requests.get, url, timeout=5)', '    return response.text'),
+      expected: lines('import requests', 'import asyncio', '', 'async def load(url):', '    # SYNC EXCEPTION HANDLER: requests.get blocks, so it runs in a worker thread', '    response = await asyncio.to_thread(requests.get, url, timeout=5)', '    return response.text'),
       safety: 'unsafe',
     },
     {
       name: 'result used as a receiver',
       code: lines('import asyncio', 'import requests', '', 'async def load(url):', '    return requests.get(url).text'),
-      expected: lines('import asyncio', 'import requests', '', 'async def load(url):', '    return (await asyncio.to_thread(requests.get, url)).text'),
+      expected: lines('import asyncio', 'import requests', '', 'async def load(url):', '    # SYNC EXCEPTION HANDLER: requests.get blocks, so it runs in a worker thread', '    return (await asyncio.to_thread(requests.get, url)).text'),
     },
     {
       name: 'callee kept as written',
       code: lines('from subprocess import run as sh', '', 'async def f():', '    sh(["ls"], check=True)'),
-      expected: lines('from subprocess import run as sh', 'import asyncio', '', 'async def f():', '    await asyncio.to_thread(sh, ["ls"], check=True)'),
+      expected: lines('from subprocess import run as sh', 'import asyncio', '', 'async def f():', '    # SYNC EXCEPTION HANDLER: sh blocks, so it runs in a worker thread', '    await asyncio.to_thread(sh, ["ls"], check=True)'),
     },
     {
       name: 'no arguments',
       code: lines('import httpx', '', 'async def f():', '    httpx.get( )'),
-      expected: lines('import httpx', 'import asyncio', '', 'async def f():', '    await asyncio.to_thread(httpx.get)'),
+      expected: lines('import httpx', 'import asyncio', '', 'async def f():', '    # SYNC EXCEPTION HANDLER: httpx.get blocks, so it runs in a worker thread', '    await asyncio.to_thread(httpx.get)'),
     },
     {
       name: 'a generator argument gets its own parentheses',
       code: lines('import subprocess', '', 'async def f(parts):', '    subprocess.run(p for p in parts)'),
-      expected: lines('import subprocess', 'import asyncio', '', 'async def f(parts):', '    await asyncio.to_thread(subprocess.run, (p for p in parts))'),
+      expected: lines('import subprocess', 'import asyncio', '', 'async def f(parts):', '    # SYNC EXCEPTION HANDLER: subprocess.run blocks, so it runs in a worker thread', '    await asyncio.to_thread(subprocess.run, (p for p in parts))'),
     },
     {
       name: 'multi-line arguments',
       code: lines('import os', '', 'async def f():', '    os.system(', '        "true"', '    )'),
-      expected: lines('import os', 'import asyncio', '', 'async def f():', '    await asyncio.to_thread(os.system, "true"', '    )'),
+      expected: lines('import os', 'import asyncio', '', 'async def f():', '    # SYNC EXCEPTION HANDLER: os.system blocks, so it runs in a worker thread', '    await asyncio.to_thread(os.system, "true"', '    )'),
     },
     {
       name: 'open assigned to a name',
       code: lines('async def f(p):', '    handle = open(p, "rb")', '    return handle'),
-      expected: lines('import asyncio', 'async def f(p):', '    handle = await asyncio.to_thread(open, p, "rb")', '    return handle'),
+      expected: lines('import asyncio', 'async def f(p):', '    # SYNC EXCEPTION HANDLER: open blocks, so it runs in a worker thread', '    handle = await asyncio.to_thread(open, p, "rb")', '    return handle'),
     },
     {
       name: 'before the first statement, after a shebang and an encoding comment',
       code: lines('#!/usr/bin/env python3', '# -*- coding: utf-8 -*-', '', 'async def f(p):', '    return open(p, "rb")'),
-      expected: lines('#!/usr/bin/env python3', '# -*- coding: utf-8 -*-', '', 'import asyncio', 'async def f(p):', '    return await asyncio.to_thread(open, p, "rb")'),
+      expected: lines('#!/usr/bin/env python3', '# -*- coding: utf-8 -*-', '', 'import asyncio', 'async def f(p):', '    # SYNC EXCEPTION HANDLER: open blocks, so it runs in a worker thread', '    return await asyncio.to_thread(open, p, "rb")'),
     },
     {
       name: 'after a lone docstring',
       code: lines('"""Docs."""', '', 'async def f(p):', '    return open(p, "rb")'),
-      expected: lines('"""Docs."""', 'import asyncio', '', 'async def f(p):', '    return await asyncio.to_thread(open, p, "rb")'),
+      expected: lines('"""Docs."""', 'import asyncio', '', 'async def f(p):', '    # SYNC EXCEPTION HANDLER: open blocks, so it runs in a worker thread', '    return await asyncio.to_thread(open, p, "rb")'),
     },
-    { name: 'no fix for open as a context manager', code: lines('async def f(p):', '    with open(p) as handle:', '        return handle.read()'), expected: undefined },
+    {
+      name: 'open as a context manager gets the aiofiles rewrite, not to_thread',
+      code: lines('async def f(p):', '    with open(p) as handle:', '        return handle.read()'),
+      expected: lines('import aiofiles', 'async def f(p):', '    async with aiofiles.open(p) as handle:', '        return await handle.read()'),
+    },
     { name: 'no fix for open(...).read()', code: lines('async def f(p):', '    return open(p).read()'), expected: undefined },
     {
       name: 'a call passed to to_thread becomes function and arguments',
@@ -260,21 +268,42 @@ describe('python fix: untracked-task -> await', () => {
   runCases('untracked-task', [
     {
       name: 'awaits a dropped task in an async function',
+      fixIndex: 1,
       code: lines('import asyncio', '', 'async def handle(event):', '    asyncio.create_task(notify(event))'),
       expected: lines('import asyncio', '', 'async def handle(event):', '    await asyncio.create_task(notify(event))'),
       safety: 'unsafe',
     },
     {
       name: 'awaits a dropped loop task',
+      fixIndex: 1,
       code: lines('import asyncio', '', 'async def handle(event):', '    asyncio.get_running_loop().create_task(notify(event))'),
       expected: lines('import asyncio', '', 'async def handle(event):', '    await asyncio.get_running_loop().create_task(notify(event))'),
     },
-    { name: 'no fix in sync code', code: lines('import asyncio', '', 'def handle(event):', '    asyncio.ensure_future(notify(event))'), expected: undefined },
+    {
+      name: 'no await in sync code, but a reference can be kept',
+      code: lines('import asyncio', '', 'def handle(event):', '    asyncio.ensure_future(notify(event))'),
+      expected: lines(
+        'import asyncio',
+        '',
+        '_background_tasks: set[asyncio.Task[object]] = set()',
+        '',
+        'def handle(event):',
+        '    task = asyncio.ensure_future(notify(event))',
+        '    _background_tasks.add(task)',
+        '    task.add_done_callback(_background_tasks.discard)',
+      ),
+    },
     { name: 'no fix at module level', code: lines('import asyncio', 'asyncio.create_task(main())'), expected: undefined },
   ]);
 });
 
+/** Settings with every rule but `ruleId` off, so fix-all counts only that rule's fixes. */
+function only(ruleId: string): { rules: Record<string, RuleLevel> } {
+  return { rules: Object.fromEntries(registry.all().map((r) => [r.id, r.id === ruleId ? 'error' : 'off'])) };
+}
+
 describe('python fix-all', () => {
+  const settings = only('blocking-call-in-async');
   const code = lines(
     '"""Pollers."""',
     'import time',
@@ -294,7 +323,7 @@ describe('python fix-all', () => {
 
   it('adds exactly one import and applies only safe fixes', async () => {
     const engine = await testEngine();
-    const { text, applied } = engine.fixAll({ text: code, fileName: 'pollers.py' });
+    const { text, applied } = engine.fixAll({ text: code, fileName: 'pollers.py', settings });
     assert.equal(applied, 3);
     assert.equal(
       text,
@@ -327,20 +356,20 @@ describe('python fix-all', () => {
 
   it('is idempotent', async () => {
     const engine = await testEngine();
-    const once = engine.fixAll({ text: code, fileName: 'pollers.py' }).text;
-    const twice = engine.fixAll({ text: once, fileName: 'pollers.py' });
+    const once = engine.fixAll({ text: code, fileName: 'pollers.py', settings }).text;
+    const twice = engine.fixAll({ text: once, fileName: 'pollers.py', settings });
     assert.equal(twice.applied, 0);
     assert.equal(twice.text, once);
   });
 
   it('with unsafe fixes, still one import', async () => {
     const engine = await testEngine();
-    const { text } = engine.fixAll({ text: code, fileName: 'pollers.py' }, { unsafe: true });
+    const { text } = engine.fixAll({ text: code, fileName: 'pollers.py', settings }, { unsafe: true });
     assert.equal(text.match(/^import asyncio$/gm)?.length, 1);
     assert.match(text, /await asyncio\.to_thread\(requests\.get, url\)/);
     await assertParses(text);
     assert.deepEqual(await findings(text, 'blocking-call-in-async'), []);
-    assert.equal(engine.fixAll({ text, fileName: 'pollers.py' }, { unsafe: true }).applied, 0);
+    assert.equal(engine.fixAll({ text, fileName: 'pollers.py', settings }, { unsafe: true }).applied, 0);
   });
 
   it('gives every finding of a file the same import edit', async () => {

@@ -6,6 +6,7 @@ import * as ts from 'typescript';
 import { applyEdits } from '../../server/src/engine/fixes';
 import type { Finding, Fix } from '../../server/src/engine/types';
 import { testEngine } from '../helpers/engine';
+import { onlyRule } from './fix-helpers';
 
 const RULE = 'blocking-call-in-async';
 
@@ -216,7 +217,9 @@ describe('blocking-call-in-async (TypeScript) fixes', () => {
 
   const noFix: { name: string; input: string; fileName?: string }[] = [
     { name: 'existsSync has no twin', input: 'import { existsSync } from "fs";\nasync function f(p: string) {\n  return existsSync(p);\n}\n' },
-    { name: 'child_process', input: 'import { execSync } from "child_process";\nasync function f() {\n  execSync("ls");\n}\n' },
+    { name: 'spawnSync', input: 'import { spawnSync } from "child_process";\nasync function f() {\n  spawnSync("ls");\n}\n' },
+    { name: 'zlib', input: 'import { gzipSync } from "zlib";\nasync function f() {\n  gzipSync("x");\n}\n' },
+    { name: 'a busy-wait loop', input: 'async function f(end: number) {\n  while (Date.now() < end) {}\n}\n' },
     { name: 'Atomics.wait', input: 'async function f(a: Int32Array) {\n  Atomics.wait(a, 0, 0);\n}\n' },
     { name: 'a parameter default cannot hold await', input: 'import { readFileSync } from "fs";\nasync function f(p = readFileSync("a")) {\n  return p;\n}\n' },
   ];
@@ -346,7 +349,7 @@ describe('blocking-call-in-async (TypeScript) fix-all', () => {
       '}',
       '',
     ].join('\n');
-    const once = engine.fixAll({ text: input, fileName: 'example.ts' });
+    const once = engine.fixAll({ text: input, fileName: 'example.ts', settings: onlyRule(RULE) });
     assert.equal(
       once.text,
       [
@@ -367,7 +370,7 @@ describe('blocking-call-in-async (TypeScript) fix-all', () => {
     assert.deepEqual(syntaxErrors(once.text, 'example.ts'), []);
     // The unsafe one (a member access on the result) stays, and a second run changes nothing.
     assert.equal((await findings(once.text, 'example.ts')).length, 1);
-    const twice = engine.fixAll({ text: once.text, fileName: 'example.ts' });
+    const twice = engine.fixAll({ text: once.text, fileName: 'example.ts', settings: onlyRule(RULE) });
     assert.equal(twice.text, once.text);
     assert.equal(twice.applied, 0);
   });
@@ -375,25 +378,115 @@ describe('blocking-call-in-async (TypeScript) fix-all', () => {
   it('merges different twins into one import over several passes', async () => {
     const engine = await testEngine();
     const input = 'import { readFileSync, writeFileSync } from "fs";\nasync function copy(a: string, b: string) {\n  const data = readFileSync(a);\n  writeFileSync(b, data);\n}\n';
-    const fixed = engine.fixAll({ text: input, fileName: 'example.ts' });
+    const fixed = engine.fixAll({ text: input, fileName: 'example.ts', settings: onlyRule(RULE) });
     assert.equal(
       fixed.text,
       'import { readFileSync, writeFileSync } from "fs";\nimport { readFile, writeFile } from "node:fs/promises";\nasync function copy(a: string, b: string) {\n  const data = await readFile(a);\n  await writeFile(b, data);\n}\n',
     );
     assert.deepEqual(syntaxErrors(fixed.text, 'example.ts'), []);
-    assert.equal(engine.fixAll({ text: fixed.text, fileName: 'example.ts' }).applied, 0);
+    assert.equal(engine.fixAll({ text: fixed.text, fileName: 'example.ts', settings: onlyRule(RULE) }).applied, 0);
   });
 
   it('applies unsafe fixes only when asked, and the result still parses', async () => {
     const engine = await testEngine();
     const input = 'const fs = require("fs");\nasync function f(p) {\n  return fs.readFileSync(p).toString() + fs.statSync(p).size;\n}\n';
-    assert.equal(engine.fixAll({ text: input, fileName: 'example.js' }).applied, 0);
-    const fixed = engine.fixAll({ text: input, fileName: 'example.js' }, { unsafe: true });
+    assert.equal(engine.fixAll({ text: input, fileName: 'example.js', settings: onlyRule(RULE) }).applied, 0);
+    const fixed = engine.fixAll({ text: input, fileName: 'example.js', settings: onlyRule(RULE) }, { unsafe: true });
     assert.equal(
       fixed.text,
       'const fs = require("fs");\nasync function f(p) {\n  return (await fs.promises.readFile(p)).toString() + (await fs.promises.stat(p)).size;\n}\n',
     );
     assert.deepEqual(syntaxErrors(fixed.text, 'example.js'), []);
     assert.equal((await findings(fixed.text, 'example.js')).length, 0);
+  });
+});
+
+describe('blocking-call-in-async (TypeScript) execSync fix', () => {
+  const cases: FixCase[] = [
+    {
+      name: 'a statement: imports exec and promisify, adds execAsync after the imports',
+      input: 'import { execSync } from "node:child_process";\n\nexport async function build(): Promise<void> {\n  execSync("npm run build");\n}\n',
+      expected:
+        'import { execSync, exec } from "node:child_process";\nimport { promisify } from "node:util";\nconst execAsync = promisify(exec);\n\nexport async function build(): Promise<void> {\n  await execAsync("npm run build");\n}\n',
+      safety: 'unsafe',
+    },
+    {
+      name: 'a used result takes .stdout',
+      input: 'import * as cp from "child_process";\nimport { promisify } from "util";\nasync function f() {\n  const out = cp.execSync("git status", { encoding: "utf8" });\n  return out;\n}\n',
+      expected:
+        'import * as cp from "child_process";\nimport { promisify } from "util";\nconst execAsync = promisify(cp.exec);\nasync function f() {\n  const out = (await execAsync("git status", { encoding: "utf8" })).stdout;\n  return out;\n}\n',
+      safety: 'unsafe',
+    },
+    {
+      name: 'reuses an existing promisified exec',
+      input: 'import { exec, execSync } from "child_process";\nimport util from "util";\nconst run = util.promisify(exec);\nasync function f() {\n  execSync("ls");\n}\n',
+      expected: 'import { exec, execSync } from "child_process";\nimport util from "util";\nconst run = util.promisify(exec);\nasync function f() {\n  await run("ls");\n}\n',
+      safety: 'unsafe',
+    },
+    {
+      name: 'execFileSync becomes a promisified execFile',
+      input: 'import { execFileSync } from "child_process";\nasync function f() {\n  return execFileSync("git", ["status"]).toString();\n}\n',
+      expected:
+        'import { execFileSync, execFile } from "child_process";\nimport { promisify } from "node:util";\nconst execFileAsync = promisify(execFile);\nasync function f() {\n  return (await execFileAsync("git", ["status"])).stdout.toString();\n}\n',
+      safety: 'unsafe',
+    },
+    {
+      name: 'CommonJS, with `exec` taken by a local: a namespace require',
+      fileName: 'example.js',
+      input: 'const cp = require("child_process");\nfunction exec() {}\nasync function f() {\n  cp.execSync("ls");\n}\n',
+      expected:
+        'const cp = require("child_process");\nconst { promisify } = require("node:util");\nconst execAsync = promisify(cp.exec);\nfunction exec() {}\nasync function f() {\n  await execAsync("ls");\n}\n',
+      safety: 'unsafe',
+    },
+    {
+      name: 'no import to extend: new statements at the top',
+      input: 'export async function f() {\n  const { execSync } = await import("child_process");\n  execSync("ls");\n}\n',
+      expected:
+        'import { exec } from "node:child_process";\nimport { promisify } from "node:util";\nconst execAsync = promisify(exec);\nexport async function f() {\n  const { execSync } = await import("child_process");\n  await execAsync("ls");\n}\n',
+      safety: 'unsafe',
+    },
+  ];
+  for (const c of cases) {
+    it(c.name, async () => {
+      const fileName = c.fileName ?? 'example.ts';
+      const before = await findings(c.input, fileName);
+      const fix = before[c.index ?? 0]?.fixes?.[0];
+      assert.ok(fix !== undefined, 'no fix');
+      assert.equal(fix.safety, c.safety);
+      const output = applyEdits(c.input, fix.edits);
+      assert.equal(output, c.expected);
+      assert.deepEqual(syntaxErrors(output, fileName), []);
+      assert.equal((await findings(output, fileName)).length, before.length - 1);
+    });
+  }
+
+  it('two calls share one set of new statements in an unsafe fix-all, which is idempotent', async () => {
+    const engine = await testEngine();
+    const input = 'import { execSync } from "child_process";\nasync function f() {\n  execSync("a");\n  execSync("b");\n}\n';
+    const once = engine.fixAll({ text: input, fileName: 'example.ts', settings: onlyRule(RULE) }, { unsafe: true });
+    assert.equal(
+      once.text,
+      'import { execSync, exec } from "child_process";\nimport { promisify } from "node:util";\nconst execAsync = promisify(exec);\nasync function f() {\n  await execAsync("a");\n  await execAsync("b");\n}\n',
+    );
+    assert.deepEqual(syntaxErrors(once.text, 'example.ts'), []);
+    assert.equal(engine.fixAll({ text: once.text, fileName: 'example.ts', settings: onlyRule(RULE) }, { unsafe: true }).applied, 0);
+  });
+
+  it('names the alternative for zlib, crypto and busy-wait loops', async () => {
+    const text = [
+      'import { gzipSync } from "zlib";',
+      'import { scryptSync } from "crypto";',
+      'async function f(end: number) {',
+      '  gzipSync("a");',
+      '  scryptSync("p", "s", 64);',
+      '  while (performance.now() < end) {}',
+      '}',
+    ].join('\n');
+    const found = await findings(text, 'example.ts');
+    assert.equal(found.length, 3);
+    assert.match(found[0].message, /promisified `zlib.gzip`/);
+    assert.match(found[1].message, /promisified `crypto.scrypt`/);
+    assert.match(found[2].message, /spins on `performance.now\(\)`/);
+    assert.equal(text.slice(found[2].start, found[2].end), 'performance.now()');
   });
 });

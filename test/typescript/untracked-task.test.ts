@@ -3,6 +3,7 @@ import * as assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import * as ts from 'typescript';
 import { applyEdits } from '../../server/src/engine/fixes';
+import { SourceText } from '../../server/src/engine/sourceText';
 import type { Finding } from '../../server/src/engine/types';
 import { testEngine } from '../helpers/engine';
 
@@ -52,7 +53,7 @@ describe('untracked-task (TypeScript)', () => {
       name: 'a parenthesised call in a .js file',
       fileName: 'example.js',
       input: 'const fsp = require("fs/promises");\nconst run = async () => {\n  (fsp.rm("tmp"));\n};\n',
-      expected: 'const fsp = require("fs/promises");\nconst run = async () => {\n  await (fsp.rm("tmp"));\n};\n',
+      expected: 'const fsp = require("fs/promises");\nconst run = async () => {\n  (await fsp.rm("tmp"));\n};\n',
     },
     {
       name: 'an async method through this',
@@ -75,7 +76,7 @@ describe('untracked-task (TypeScript)', () => {
     });
   }
 
-  it('offers no fix outside async functions', async () => {
+  it('offers only `void` outside async functions', async () => {
     const text = [
       'async function ping() {}',
       'ping();',
@@ -90,17 +91,19 @@ describe('untracked-task (TypeScript)', () => {
     ].join('\n');
     const found = await findings(text);
     assert.equal(found.length, 3);
-    for (const finding of found) assert.equal(finding.fixes, undefined);
+    for (const finding of found) assert.deepEqual(finding.fixes?.map((f) => f.title), ['Mark it deliberately detached with `void`']);
   });
 
   it('fix-all leaves it alone unless unsafe fixes are asked for', async () => {
     const engine = await testEngine();
+    // Only this rule: other rules' fixes must not mix into the counts.
+    const settings = { rules: Object.fromEntries(engine.rules.map((r) => [r.id, r.id === RULE ? 'error' : 'off'] as const)) };
     const input = 'async function ping() {}\nasync function f() {\n  ping();\n  ping().then(() => 1);\n}\n';
-    assert.equal(engine.fixAll({ text: input, fileName: 'example.ts' }).applied, 0);
-    const fixed = engine.fixAll({ text: input, fileName: 'example.ts' }, { unsafe: true });
+    assert.equal(engine.fixAll({ text: input, fileName: 'example.ts', settings }).applied, 0);
+    const fixed = engine.fixAll({ text: input, fileName: 'example.ts', settings }, { unsafe: true });
     assert.equal(fixed.text, 'async function ping() {}\nasync function f() {\n  await ping();\n  await ping().then(() => 1);\n}\n');
     assert.equal(fixed.applied, 2);
-    assert.equal(engine.fixAll({ text: fixed.text, fileName: 'example.ts' }, { unsafe: true }).applied, 0);
+    assert.equal(engine.fixAll({ text: fixed.text, fileName: 'example.ts', settings }, { unsafe: true }).applied, 0);
   });
 
   it('does not flag handled or kept promises', async () => {
@@ -120,5 +123,90 @@ describe('untracked-task (TypeScript)', () => {
       '}',
     ].join('\n');
     assert.deepEqual(await findings(text), []);
+  });
+});
+
+describe('untracked-task (TypeScript, type-aware)', () => {
+  async function analyze(text: string, options: Record<string, unknown> = {}, fileName = 'typed.ts'): Promise<Finding[]> {
+    const engine = await testEngine();
+    const result = engine.analyze({ text, fileName, settings: { ruleOptions: { [RULE]: options } } });
+    assert.deepEqual(result.internalErrors, []);
+    return result.findings.filter((f) => f.ruleId === RULE);
+  }
+
+  const header = 'interface Repo { save(id: string): Promise<void>; }\n';
+
+  it('flags promises by type, whatever declares them', async () => {
+    const text = `${header}export function f(repo: Repo) {\n  repo.save("a");\n}\n`;
+    const found = await analyze(text);
+    assert.deepEqual(found.map((f) => text.slice(f.start, f.end)), ['repo.save("a")']);
+  });
+
+  it('offers await and void inside async functions; void alone outside', async () => {
+    const text = `${header}export async function f(repo: Repo) {\n  repo.save("a");\n}\nexport function g(repo: Repo) {\n  repo.save("b");\n}\n`;
+    const found = await analyze(text);
+    assert.deepEqual(
+      found.map((f) => f.fixes?.map((x) => `${x.title}:${x.safety}`)),
+      [
+        ['Await the promise:unsafe', 'Mark it deliberately detached with `void`:unsafe'],
+        ['Mark it deliberately detached with `void`:unsafe'],
+      ],
+    );
+    const fixed = applyEdits(text, found[0].fixes?.[1]?.edits ?? []);
+    assert.ok(fixed.includes('  void repo.save("a");'));
+    assert.deepEqual(syntaxErrors(fixed, 'typed.ts'), []);
+    assert.equal((await analyze(fixed)).length, 1);
+  });
+
+  it('ignoreVoid off: reports `void promise` and offers no `void` fix', async () => {
+    const text = `${header}export async function f(repo: Repo) {\n  void repo.save("a");\n  repo.save("b");\n}\n`;
+    assert.equal((await analyze(text)).length, 1);
+    const found = await analyze(text, { ignoreVoid: false });
+    assert.equal(found.length, 2);
+    assert.equal(text.slice(found[0].start, found[0].end), 'void repo.save("a")');
+    const fixed = applyEdits(text, found[0].fixes?.[0]?.edits ?? []);
+    assert.ok(fixed.includes('  await repo.save("a");'), fixed);
+    assert.deepEqual(found[1].fixes?.map((x) => x.title), ['Await the promise']);
+  });
+
+  it('ignoreIIFE: async IIFEs are reported unless the option is on', async () => {
+    const text = 'export function f() {\n  (async () => {\n    await Promise.resolve(1);\n  })();\n}\n';
+    assert.equal((await analyze(text)).length, 1);
+    assert.equal((await analyze(text, { ignoreIIFE: true })).length, 0);
+  });
+
+  it('fix: an array of promises is awaited with Promise.all', async () => {
+    const text = `${header}export async function f(repo: Repo, ids: string[]) {\n  ids.map((id) => repo.save(id));\n}\n`;
+    const found = await analyze(text);
+    assert.equal(found.length, 1);
+    const fixed = applyEdits(text, found[0].fixes?.[0]?.edits ?? []);
+    assert.ok(fixed.includes('  await Promise.all(ids.map((id) => repo.save(id)));'), fixed);
+    assert.deepEqual(syntaxErrors(fixed, 'typed.ts'), []);
+    assert.equal((await analyze(fixed)).length, 0);
+  });
+
+  it('reports an unjoined local on its name, without a fix', async () => {
+    const text = `${header}export async function f(repo: Repo) {\n  const pending = repo.save("a");\n  const done = repo.save("b");\n  await done;\n}\n`;
+    const found = await analyze(text);
+    assert.deepEqual(found.map((f) => text.slice(f.start, f.end)), ['pending']);
+    assert.equal(found[0].fixes, undefined);
+    assert.match(found[0].message, /never awaited/);
+  });
+
+  it('falls back to syntax when no type information can be had', async () => {
+    const { default: check } = await import('../../server/src/languages/typescript/checks/untracked-task');
+    const text = 'async function ping() {}\ninterface Repo { save(): Promise<void>; }\nexport async function f(repo: Repo) {\n  ping();\n  repo.save();\n}\n';
+    const sourceFile = ts.createSourceFile('fallback.ts', text, ts.ScriptTarget.Latest, true, ts.ScriptKind.TS);
+    const reports: { start: number; end: number }[] = [];
+    check.run({
+      parsed: { sourceFile, types: () => undefined },
+      source: new SourceText(text),
+      fileName: 'fallback.ts',
+      options: { ignoreVoid: true, ignoreIIFE: false },
+      project: {},
+      report: (r) => reports.push(r),
+    });
+    // Without types only the same-file async function is known.
+    assert.deepEqual(reports.map((r) => text.slice(r.start, r.end)), ['ping()']);
   });
 });

@@ -68,7 +68,12 @@ export async function collectFiles(
       if (accepts(absolute)) found.push(absolute);
       continue;
     }
-    const scopes = [...(await ancestorScopes(absolute)), excluded];
+    // A folder named explicitly is checked even when an ancestor's .gitignore ignores it (as
+    // ripgrep does): the ancestor files that ignore the folder itself are left out for this walk.
+    const ancestors = (await ancestorScopes(absolute)).filter((scope) => !isIgnored([scope], absolute, true));
+    // --exclude patterns are relative to the cwd, or to the folder named when it lies outside the cwd.
+    const outside = path.relative(cwd, absolute).startsWith('..') || path.isAbsolute(path.relative(cwd, absolute));
+    const scopes = [...ancestors, outside ? { base: absolute, rules: excluded.rules } : excluded];
     await walk(absolute, scopes, accepts, found);
   }
   return [...new Set(found)].sort();

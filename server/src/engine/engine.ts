@@ -30,6 +30,35 @@ export interface AnalysisResult {
   pack: AnyPack | undefined;
   /** Internal errors (a rule that threw); logged, never shown as findings. */
   internalErrors: string[];
+  /** Why the file was not analysed (too large, binary, minified, nested too deeply), when it was not. */
+  skipped?: string;
+}
+
+/** Files over this many characters are not analysed (the parse alone would stall an editor). */
+export const MAX_ANALYSED_CHARS = 1_000_000;
+/** A file this long whose longest line is over MAX_LINE_CHARS looks minified or generated. */
+const MINIFIED_MIN_CHARS = 50_000;
+const MAX_LINE_CHARS = 10_000;
+/** Real code never nests this deep; deeper trees (generated or hostile input) are not analysed. */
+export const MAX_TREE_DEPTH = 1_000;
+
+/** Why a text should not be analysed at all, decided before parsing; undefined when it should. */
+export function skipReason(text: string): string | undefined {
+  if (text.length > MAX_ANALYSED_CHARS) {
+    return `not analysed: ${(text.length / 1_000_000).toFixed(1)} million characters is over the ${MAX_ANALYSED_CHARS / 1_000_000} million limit`;
+  }
+  if (text.slice(0, 8_000).includes('\u0000')) return 'not analysed: binary content';
+  if (text.length > MINIFIED_MIN_CHARS) {
+    let lineStart = 0;
+    for (let i = 0; i <= text.length; i++) {
+      const ch = i < text.length ? text.charCodeAt(i) : 10;
+      if (ch === 10 || ch === 13) {
+        if (i - lineStart > MAX_LINE_CHARS) return `not analysed: looks minified or generated (a line of ${i - lineStart} characters)`;
+        lineStart = i + 1;
+      }
+    }
+  }
+  return undefined;
 }
 
 export interface EngineOptions {
@@ -105,23 +134,45 @@ export class Engine {
     const pack = packForFile(input.fileName, input.languageId);
     const result: AnalysisResult = { findings: [], source, pack, internalErrors: [] };
     if (pack === undefined || this.unavailable.has(pack.id)) return result;
+    result.skipped = skipReason(input.text);
+    if (result.skipped !== undefined) return result;
 
     let parsed: unknown;
     try {
       parsed = pack.parse(source, input.fileName);
     } catch (error) {
-      const reason =
-        error instanceof RangeError ? 'its nesting is too deep for the parser; the file is skipped' : describe(error);
-      this.internalError(result, `${pack.id} parser failed on ${input.fileName}: ${reason}`);
+      if (error instanceof RangeError) {
+        result.skipped = 'not analysed: nested too deeply for the parser';
+      } else {
+        this.internalError(result, `${pack.id} parser failed on ${input.fileName}: ${describe(error)}`);
+      }
       return result;
     }
-    let comments: ReturnType<AnyPack['comments']> = [];
     try {
-      comments = pack.comments(parsed);
-    } catch (error) {
-      this.internalError(result, `reading comments of ${input.fileName} failed: ${describe(error)}`);
+      this.runChecks(pack, parsed, source, input, result);
+    } finally {
+      try {
+        pack.dispose(parsed);
+      } catch (error) {
+        this.internalError(result, `releasing the parse of ${input.fileName} failed: ${describe(error)}`);
+      }
     }
-    const suppressions = buildSuppressionIndex(source, comments, pack.id === 'python');
+    result.findings.sort((a, b) => a.start - b.start || a.ruleId.localeCompare(b.ruleId));
+    return result;
+  }
+
+  private runChecks(pack: AnyPack, parsed: unknown, source: SourceText, input: AnalyzeInput, result: AnalysisResult): void {
+    let structure: ReturnType<AnyPack['structure']> = { comments: [], depth: 0 };
+    try {
+      structure = pack.structure(parsed);
+    } catch (error) {
+      this.internalError(result, `reading the structure of ${input.fileName} failed: ${describe(error)}`);
+    }
+    if (structure.depth > MAX_TREE_DEPTH) {
+      result.skipped = `not analysed: the code nests ${structure.depth} levels deep (the limit is ${MAX_TREE_DEPTH})`;
+      return;
+    }
+    const suppressions = buildSuppressionIndex(source, structure.comments, pack.id === 'python');
 
     for (const check of pack.checks) {
       const level = levelOf(check.rule, input.settings, pack.id);
@@ -147,13 +198,6 @@ export class Engine {
         result.findings.push({ ...report, ruleId: check.rule.id, severity: level });
       }
     }
-    try {
-      pack.dispose(parsed);
-    } catch (error) {
-      this.internalError(result, `releasing the parse of ${input.fileName} failed: ${describe(error)}`);
-    }
-    result.findings.sort((a, b) => a.start - b.start || a.ruleId.localeCompare(b.ruleId));
-    return result;
   }
 
   /**

@@ -42,7 +42,8 @@ export interface LanguagePack<P> {
   init(options: PackInitOptions): Promise<void>;
   /** Never throws for any text: a file that does not parse still yields a (partial) tree. */
   parse(source: SourceText, fileName: string): P;
-  comments(parsed: P): SourceComment[];
+  /** One walk over the whole tree: its comments, and how deep it nests (for the depth guard). */
+  structure(parsed: P): { comments: SourceComment[]; depth: number };
   /** Frees what a parse holds outside the JS heap (tree-sitter trees live in WASM memory). */
   dispose(parsed: P): void;
   /** The comment token of the language, for writing suppression comments. */

@@ -6,6 +6,7 @@ import {
   type WorkspaceEdit,
 } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
+import { minimatch } from 'minimatch';
 import { packForFile, type AnalysisResult, type Engine } from '../engine/engine';
 import { SourceText } from '../engine/sourceText';
 import { combineFixes } from '../engine/fixes';
@@ -23,9 +24,13 @@ export function workspaceEdit(uri: string, version: number, edits: LspTextEdit[]
   return { changes: { [uri]: edits } };
 }
 
-/** Safe fixes of every finding, merged into one edit (the `source.fixAll` action and command). */
-export function fixAllEdits(result: AnalysisResult, ruleId?: string): { edits: LspTextEdit[]; applied: number } {
-  const findings = ruleId === undefined ? result.findings : result.findings.filter((f) => f.ruleId === ruleId);
+/**
+ * Safe fixes of every finding, merged into one edit (the `source.fixAll` action and command);
+ * `ruleId` limits them to one rule, `allowed` (ids or globs, `fixAll.rules`) to some rules.
+ */
+export function fixAllEdits(result: AnalysisResult, ruleId?: string, allowed?: readonly string[]): { edits: LspTextEdit[]; applied: number } {
+  let findings = ruleId === undefined ? result.findings : result.findings.filter((f) => f.ruleId === ruleId);
+  if (allowed !== undefined) findings = findings.filter((f) => allowed.some((glob) => glob === f.ruleId || minimatch(f.ruleId, glob)));
   const combined = combineFixes(findings, false);
   return { edits: combined.edits.map((edit) => toLspEdit(result.source, edit)), applied: combined.applied };
 }

@@ -18,8 +18,16 @@ export const Commands = {
   fixAll: `${SECTION}.fixAll`,
   /** Client command used by code actions: open a rule's documentation (argument: the docs URI). */
   openDocs: `${SECTION}.openDocs`,
+  /** Client command (palette): analyse every file of the workspace once (even with the setting off). */
+  analyseWorkspace: `${SECTION}.analyseWorkspace`,
+  /** Client command (palette): write the AI assistant instructions file from the active rules. */
+  writeInstructions: `${SECTION}.writeInstructions`,
   /** Server command (workspace/executeCommand): apply safe fixes to a document; argument: its URI. */
   serverApplyFixAll: `${SECTION}.server.applyFixAll`,
+  /** Server command: (re)analyse the workspace now; no arguments. */
+  serverAnalyseWorkspace: `${SECTION}.server.analyseWorkspace`,
+  /** Server command: write AI assistant instructions; argument: `WriteInstructionsArgs`; returns `WriteInstructionsResult[]`. */
+  serverWriteInstructions: `${SECTION}.server.writeInstructions`,
 } as const;
 
 /** When diagnostics are computed. */
@@ -29,11 +37,34 @@ export type RunMode = 'onType' | 'onSave';
 export interface ResourceSettings {
   enable: boolean;
   run: RunMode;
-  /** Per-rule severity or `off`, by rule id. */
+  /** Per-rule severity or `off`, by rule id or glob over rule ids; overrides config files per rule. */
   rules: Record<string, string>;
+  /** Analyse every file of the workspace folder in the background (workspace/diagnostic). */
+  workspaceDiagnostics: boolean;
+  /** `fixAll.rules`: rule ids or globs whose safe fixes fix-all may apply. */
+  fixAllRules: string[];
+  /** An analysis slower than this turns the status item to a warning. */
+  timeBudgetMs: number;
 }
 
-export const DEFAULT_SETTINGS: ResourceSettings = { enable: true, run: 'onType', rules: {} };
+export const DEFAULT_SETTINGS: ResourceSettings = {
+  enable: true,
+  run: 'onType',
+  rules: {},
+  workspaceDiagnostics: false,
+  fixAllRules: ['*'],
+  timeBudgetMs: 200,
+};
+
+/** Arguments of `serverWriteInstructions`. */
+export interface WriteInstructionsArgs {
+  format: 'copilot' | 'instructions';
+}
+
+export interface WriteInstructionsResult {
+  file: string;
+  changed: boolean;
+}
 
 /** Server → client notification that drives the Language Status item. */
 export const STATUS_NOTIFICATION = `${SECTION}/status`;
@@ -43,5 +74,7 @@ export interface StatusParams {
   /** The document last analysed, and how long that took. */
   uri?: string;
   elapsedMs?: number;
+  /** The time budget in force for that document (`asyncGuardrails.timeBudgetMs`). */
+  timeBudgetMs?: number;
   message?: string;
 }

@@ -1,4 +1,5 @@
 import type { Connection } from 'vscode-languageserver/node';
+import { expandRuleLevels } from '../config';
 import { isRuleLevel, type EngineSettings, type RuleLevel } from '../engine/settings';
 import { DEFAULT_SETTINGS, SECTION, type ResourceSettings } from './protocol';
 
@@ -61,16 +62,26 @@ export class SettingsCache {
         else this.warn(`setting ${SECTION}.rules.${id}: "${String(level)}" is not one of error, warning, info, hint, off`);
       }
     }
+    const fixAll = typeof value.fixAll === 'object' && value.fixAll !== null ? (value.fixAll as Record<string, unknown>) : {};
+    const fixAllRules = Array.isArray(fixAll.rules) && fixAll.rules.every((r) => typeof r === 'string') ? (fixAll.rules as string[]) : DEFAULT_SETTINGS.fixAllRules;
+    const budget = value.timeBudgetMs;
     return {
       enable: typeof value.enable === 'boolean' ? value.enable : DEFAULT_SETTINGS.enable,
       run: value.run === 'onSave' ? 'onSave' : 'onType',
       rules,
+      workspaceDiagnostics: value.workspaceDiagnostics === true,
+      fixAllRules,
+      timeBudgetMs: typeof budget === 'number' && Number.isFinite(budget) && budget > 0 ? budget : DEFAULT_SETTINGS.timeBudgetMs,
     };
   }
 }
 
-export function engineSettings(settings: ResourceSettings): EngineSettings {
-  const rules: Record<string, RuleLevel> = {};
-  for (const [id, level] of Object.entries(settings.rules)) if (isRuleLevel(level)) rules[id] = level;
-  return { rules };
+/**
+ * The settings the engine gets for a file: its config file's (rules, options, preview, project
+ * facts), with the editor's `rules` setting overriding per rule (ids or globs).
+ */
+export function engineSettings(settings: ResourceSettings, fromConfig: EngineSettings = {}): EngineSettings {
+  const editorRules: Record<string, RuleLevel> = {};
+  for (const [id, level] of Object.entries(settings.rules)) if (isRuleLevel(level)) editorRules[id] = level;
+  return { ...fromConfig, rules: { ...fromConfig.rules, ...expandRuleLevels(editorRules) } };
 }

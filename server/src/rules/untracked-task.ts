@@ -11,4 +11,16 @@ export default defineRule({
     { tool: 'ruff', rule: 'RUF006', noqa: true },
     { tool: 'typescript-eslint', rule: '@typescript-eslint/no-floating-promises' },
   ],
+  options: {
+    ignoreVoid: {
+      type: 'boolean',
+      default: true,
+      description: 'TypeScript/JavaScript: `void promise` marks a promise as deliberately detached (not reported).',
+    },
+    ignoreIIFE: {
+      type: 'boolean',
+      default: false,
+      description: 'TypeScript/JavaScript: do not report async immediately-invoked function expressions used as statements.',
+    },
+  },
 });

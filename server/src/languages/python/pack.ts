@@ -7,24 +7,31 @@ import type { PythonParsed } from './parsed';
 
 let parser: Parser | undefined;
 
-function collectComments(parsed: PythonParsed): SourceComment[] {
+/** Comments (extras: they can sit anywhere) and the tree's depth, in one cursor walk (no recursion). */
+function structureOf(parsed: PythonParsed): { comments: SourceComment[]; depth: number } {
   const comments: SourceComment[] = [];
-  // Comments are extras: they can sit anywhere, so walk the whole tree with a cursor (no recursion).
   const cursor = parsed.tree.walk();
+  let depth = 0;
+  let deepest = 0;
   let done = false;
   while (!done) {
     const node = cursor.currentNode;
     if (node.type === 'comment') comments.push({ start: node.startIndex, end: node.endIndex, text: node.text });
-    if (cursor.gotoFirstChild()) continue;
+    if (cursor.gotoFirstChild()) {
+      depth++;
+      if (depth > deepest) deepest = depth;
+      continue;
+    }
     while (!cursor.gotoNextSibling()) {
       if (!cursor.gotoParent()) {
         done = true;
         break;
       }
+      depth--;
     }
   }
   cursor.delete();
-  return comments;
+  return { comments, depth: deepest };
 }
 
 const pythonPack: LanguagePack<PythonParsed> = {
@@ -51,7 +58,7 @@ const pythonPack: LanguagePack<PythonParsed> = {
     return { tree, root: tree.rootNode };
   },
 
-  comments: collectComments,
+  structure: structureOf,
 
   dispose(parsed) {
     parsed.tree.delete();

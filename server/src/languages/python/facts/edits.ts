@@ -69,18 +69,51 @@ function insertionPoint(root: Node, source: SourceText): InsertionPoint {
  * unless the name `asyncio` means something else there (then no fix can be written simply).
  */
 export function asyncioReference(facts: PythonFacts, source: SourceText, scope: Scope): { name: string; edits: TextEdit[] } | undefined {
-  const direct = facts.resolve('asyncio', scope);
-  if (direct.kind === 'import' && direct.qualified === 'asyncio') return { name: 'asyncio', edits: [] };
+  return moduleReference(facts, source, scope, 'asyncio');
+}
+
+/**
+ * How to write the top-level module `module` (`asyncio`, `aiofiles`, `aiohttp`) in `scope`, the
+ * same way as {@link asyncioReference}: reuse a visible `import module [as alias]`, or add
+ * `import module` at the top of the file when the name is free.
+ */
+export function moduleReference(
+  facts: PythonFacts,
+  source: SourceText,
+  scope: Scope,
+  module: string,
+): { name: string; edits: TextEdit[] } | undefined {
+  const direct = facts.resolve(module, scope);
+  if (direct.kind === 'import' && direct.qualified === module) return { name: module, edits: [] };
   // An alias visible from here: `import asyncio as aio`, in this scope or any enclosing one.
   for (let s: Scope | undefined = scope; s !== undefined; s = s.parent) {
     for (const [name, bindings] of s.bindings) {
-      if (!bindings.some((b) => b.kind === 'import' && b.qualified === 'asyncio')) continue;
+      if (!bindings.some((b) => b.kind === 'import' && b.qualified === module)) continue;
       const seen = facts.resolve(name, scope);
-      if (seen.kind === 'import' && seen.qualified === 'asyncio') return { name, edits: [] };
+      if (seen.kind === 'import' && seen.qualified === module) return { name, edits: [] };
     }
   }
-  if (direct.kind !== 'unknown' || isBoundOnPath(scope, 'asyncio')) return undefined;
-  return { name: 'asyncio', edits: [topLevelImportEdit(facts, source, 'import asyncio')] };
+  if (direct.kind !== 'unknown' || isBoundOnPath(scope, module)) return undefined;
+  return { name: module, edits: [topLevelImportEdit(facts, source, `import ${module}`)] };
+}
+
+/**
+ * The edit that adds the keyword argument `keyword` (`timeout=10`) at the end of a call's
+ * argument list: after the last argument (keeping a trailing comma and a multi-line layout), or
+ * alone between empty parentheses. Undefined when the arguments are not a plain list.
+ */
+export function appendArgumentEdit(call: Node, keyword: string): TextEdit | undefined {
+  const args = call.childForFieldName('arguments');
+  if (args?.type !== 'argument_list') return undefined;
+  const close = args.lastChild;
+  if (close?.type !== ')' || close.isMissing) return undefined;
+  const items = args.namedChildren.filter((c): c is Node => c !== null && c.type !== 'comment');
+  const last = items.at(-1);
+  if (last === undefined) return { start: close.startIndex, end: close.startIndex, newText: keyword };
+  // A trailing comma after the last argument: put the new one after it.
+  const after = last.nextSibling;
+  if (after?.type === ',') return { start: after.endIndex, end: after.endIndex, newText: ` ${keyword},` };
+  return { start: last.endIndex, end: last.endIndex, newText: `, ${keyword}` };
 }
 
 function isBoundOnPath(scope: Scope, name: string): boolean {

@@ -31,6 +31,21 @@ export class PythonFacts {
     return this.table.calls;
   }
 
+  /** Every `await`, `async with` and `async for` of the file, in document order. */
+  get suspensions(): readonly CallSite[] {
+    return this.table.suspensions;
+  }
+
+  /** Every `try` statement of the file, in document order, with the scope it runs in. */
+  get tryStatements(): readonly CallSite[] {
+    return this.table.tryStatements;
+  }
+
+  /** Every `with` / `async with` statement of the file, in document order. */
+  get withStatements(): readonly CallSite[] {
+    return this.table.withStatements;
+  }
+
   /** The name scope `node` is evaluated in. */
   scopeOf(node: Node): Scope {
     return scopeOfNode(this.table, node);

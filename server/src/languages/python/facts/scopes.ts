@@ -68,6 +68,16 @@ export interface ScopeTable {
   readonly module: Scope;
   /** Every `call` node of the file, in document order. */
   readonly calls: readonly CallSite[];
+  /**
+   * Every place where a coroutine can be suspended (and so where cancellation is delivered):
+   * `await` expressions, `async with` / `async for` statements and `async for` clauses of
+   * comprehensions, in document order (by start offset).
+   */
+  readonly suspensions: readonly CallSite[];
+  /** Every `try_statement`, in document order. */
+  readonly tryStatements: readonly CallSite[];
+  /** Every `with_statement` (plain and `async`), in document order. */
+  readonly withStatements: readonly CallSite[];
   /** Scopes by the id of the node that opens them. */
   readonly byNodeId: ReadonlyMap<number, Scope>;
 }
@@ -132,6 +142,9 @@ function dottedText(node: Node): string {
 class Builder {
   readonly pending: PendingBinding[] = [];
   readonly calls: CallSite[] = [];
+  readonly suspensions: CallSite[] = [];
+  readonly tryStatements: CallSite[] = [];
+  readonly withStatements: CallSite[] = [];
   readonly byNodeId = new Map<number, Scope>();
   readonly module: Scope;
 
@@ -295,6 +308,19 @@ class Builder {
       case 'call':
         this.calls.push({ node: cursor.currentNode, scope });
         break;
+      case 'await':
+        // The `await` expression, not its keyword token (which has the same type name).
+        if (cursor.nodeIsNamed) this.suspensions.push({ node: cursor.currentNode, scope });
+        break;
+      case 'try_statement':
+        this.tryStatements.push({ node: cursor.currentNode, scope });
+        break;
+      case 'with_statement': {
+        const node = cursor.currentNode;
+        this.withStatements.push({ node, scope });
+        if (node.firstChild?.type === 'async') this.suspensions.push({ node, scope });
+        break;
+      }
       case 'assignment': {
         const node = cursor.currentNode;
         const left = node.childForFieldName('left');
@@ -307,9 +333,12 @@ class Builder {
         this.bindTargets(scope, cursor.currentNode.childForFieldName('left'));
         break;
       case 'for_statement':
-      case 'for_in_clause':
-        this.bindTargets(scope, cursor.currentNode.childForFieldName('left'));
+      case 'for_in_clause': {
+        const node = cursor.currentNode;
+        this.bindTargets(scope, node.childForFieldName('left'));
+        if (node.firstChild?.type === 'async') this.suspensions.push({ node, scope });
         break;
+      }
       case 'named_expression': {
         // A walrus inside a comprehension binds in the enclosing non-comprehension scope.
         let target = scope;
@@ -425,7 +454,14 @@ export function buildScopeTable(parsed: PythonParsed): ScopeTable {
     cursor.delete();
   }
   builder.settle();
-  return { module: builder.module, calls: builder.calls, byNodeId: builder.byNodeId };
+  return {
+    module: builder.module,
+    calls: builder.calls,
+    suspensions: builder.suspensions,
+    tryStatements: builder.tryStatements,
+    withStatements: builder.withStatements,
+    byNodeId: builder.byNodeId,
+  };
 }
 
 // ---------------------------------------------------------------------------------------------

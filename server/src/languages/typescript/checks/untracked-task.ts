@@ -1,12 +1,23 @@
 import ts from 'typescript';
 import rule from '../../../rules/untracked-task';
 import { bindingsOf, skipWrappers, type FileBindings } from '../facts/bindings';
-import { executionScope, hasModifier, isAsyncFunction, thisClassAt } from '../facts/scope';
-import type { TypeScriptCheck } from '../parsed';
+import { isArrayOfThenables, isCallableType, isThenableType } from '../facts/promiseTypes';
+import { executionScope, hasModifier, isAsyncFunction, isInFunctionBody, thisClassAt } from '../facts/scope';
+import type { TypeScriptCheck, TypeScriptCheckContext, TypeScriptTypes } from '../parsed';
+import type { Fix } from '../../../engine/types';
 
 /**
- * A promise dropped on the floor: a bare expression statement whose value is, from syntax alone,
- * a promise nobody handles. Known promise sources: functions declared `async` in this file
+ * A promise dropped on the floor, and a promise stored and never joined.
+ *
+ * With type information (the file's project): an expression statement whose value is a thenable
+ * (`Promise`, `PromiseLike`, anything with a callable `then`) that is not awaited, returned,
+ * assigned, or given a function as rejection handler (`.catch(fn)`, `.then(ok, fail)`); arrays
+ * of thenables used as statements; async IIFEs (unless `ignoreIIFE`); `.finally()` on an
+ * unhandled chain; `void promise` when `ignoreVoid` is off. Also a local initialised with a
+ * promise that is never read afterwards (started, never joined).
+ *
+ * Without type information (the fallback), from syntax alone: a bare expression statement whose
+ * value is a promise nobody handles. Known promise sources: functions declared `async` in this file
  * (including `this.method()` for async methods of the enclosing class), the global `fetch`, and
  * `fs/promises` functions. `.then(onFulfilled)` without a rejection handler is treated as a
  * promise whatever its receiver; `.finally()` passes its receiver's state through; `.catch(handler)`
@@ -97,35 +108,243 @@ function isUnhandledPromise(expression: ts.Expression, bindings: () => FileBindi
   return isPromiseSourceCall(node, bindings);
 }
 
+
+const SYNTAX_MESSAGE =
+  'This promise is dropped: nothing awaits it or handles its rejection. `await` it, return it, ' +
+  'attach a `.catch(...)` handler, or mark it deliberately detached with `void`.';
+
+/** The syntax-level check, used when no type information can be had. */
+function runSyntactic(context: TypeScriptCheckContext): void {
+  const { sourceFile } = context.parsed;
+  let cached: FileBindings | undefined;
+  const bindings = (): FileBindings => (cached ??= bindingsOf(context.parsed));
+
+  const inspect = (statement: ts.ExpressionStatement): void => {
+    const expression = statement.expression;
+    if (!isUnhandledPromise(expression, bindings)) return;
+    const start = expression.getStart(sourceFile);
+    const scope = executionScope(statement);
+    context.report({
+      start,
+      end: expression.getEnd(),
+      message: SYNTAX_MESSAGE,
+      ...(scope.isAsync
+        ? { fixes: [{ title: 'Await the promise', safety: 'unsafe' as const, edits: [{ start, end: start, newText: 'await ' }] }] }
+        : {}),
+    });
+  };
+
+  const visit = (node: ts.Node): void => {
+    if (node.kind === SyntaxKind.ExpressionStatement) inspect(node as ts.ExpressionStatement);
+    forEachChild(node, visit);
+  };
+  visit(sourceFile);
+}
+
+type Dropped = { node: ts.Expression; kind: 'promise' | 'array' | 'void' };
+
+function skipParentheses(expression: ts.Expression): ts.Expression {
+  let current = expression;
+  while (ts.isParenthesizedExpression(current)) current = current.expression;
+  return current;
+}
+
+function isAssignmentOperator(kind: ts.SyntaxKind): boolean {
+  return kind >= SyntaxKind.FirstAssignment && kind <= SyntaxKind.LastAssignment;
+}
+
+/** `(async () => {...})()` / `(async function () {...})()`. */
+function isAsyncIife(call: ts.CallExpression): boolean {
+  const callee = skipWrappers(call.expression);
+  return (ts.isArrowFunction(callee) || ts.isFunctionExpression(callee)) && isAsyncFunction(callee);
+}
+
+/** Whether `await` may be written at `node`: directly in an async function's body. */
+function canAwaitAt(node: ts.Node): boolean {
+  const scope = executionScope(node);
+  return scope.kind === 'function' && scope.isAsync && isInFunctionBody(node, scope.node);
+}
+
+/**
+ * `describe(...)`, `it(...)`, `test(...)`, `suite(...)` (and `.only`/`.skip`/`.todo`) of
+ * `node:test`: their promises are tracked by the test runner, which reports failures itself and
+ * never rejects them. (A subtest's `t.test(...)`, a method, still has to be awaited.)
+ */
+function isTestRegistration(checker: ts.TypeChecker, call: ts.CallExpression): boolean {
+  const declaration = checker.getResolvedSignature(call)?.getDeclaration();
+  if (declaration === undefined || !ts.isFunctionDeclaration(declaration)) return false;
+  // `it.skip(...)` is called on the function itself; `t.test(...)` on a TestContext.
+  const callee = skipWrappers(call.expression);
+  if (ts.isPropertyAccessExpression(callee) && checker.getTypeAtLocation(callee.expression).getCallSignatures().length === 0) return false;
+  if (!ts.isIdentifier(callee) && !ts.isPropertyAccessExpression(callee)) return false;
+  return /[\\/]@types[\\/]node[\\/](?:ts[\d.]+[\\/])?test\.d\.ts$/.test(declaration.getSourceFile().fileName);
+}
+
+/** The type-aware check. */
+function runTyped(context: TypeScriptCheckContext, types: TypeScriptTypes): void {
+  const { checker, sourceFile } = types;
+  const ignoreVoid = context.options.ignoreVoid !== false;
+  const ignoreIIFE = context.options.ignoreIIFE === true;
+  const isPromise = (node: ts.Expression): boolean => isThenableType(checker, checker.getTypeAtLocation(node), node);
+
+  /** Whether a promise-valued expression leaves its rejection unhandled. */
+  const unhandled = (expression: ts.Expression): boolean => {
+    const node = skipParentheses(expression);
+    if (!isPromise(node)) return false;
+    if (!ts.isCallExpression(node)) return true;
+    if (isTestRegistration(checker, node)) return false;
+    const callee = skipWrappers(node.expression);
+    const member = memberName(callee);
+    if (member === undefined || !(ts.isPropertyAccessExpression(callee) || ts.isElementAccessExpression(callee))) return true;
+    const receiver = callee.expression;
+    if (!isPromise(receiver)) return true;
+    const handler = member === 'catch' ? node.arguments[0] : member === 'then' ? node.arguments[1] : undefined;
+    if (member === 'catch' || member === 'then') {
+      return handler === undefined || !isCallableType(checker.getTypeAtLocation(handler));
+    }
+    if (member === 'finally') return unhandled(receiver);
+    return true;
+  };
+
+  const collect = (expression: ts.Expression, out: Dropped[]): void => {
+    const node = skipParentheses(expression);
+    if (ts.isAwaitExpression(node)) return;
+    if (ts.isVoidExpression(node)) {
+      if (!ignoreVoid && isPromise(node.expression)) out.push({ node, kind: 'void' });
+      return;
+    }
+    if (ts.isBinaryExpression(node)) {
+      const operator = node.operatorToken.kind;
+      if (isAssignmentOperator(operator)) return;
+      if (operator === SyntaxKind.CommaToken) {
+        collect(node.left, out);
+        collect(node.right, out);
+      } else if (
+        operator === SyntaxKind.AmpersandAmpersandToken ||
+        operator === SyntaxKind.BarBarToken ||
+        operator === SyntaxKind.QuestionQuestionToken
+      ) {
+        collect(node.right, out);
+      }
+      return;
+    }
+    if (ts.isConditionalExpression(node)) {
+      collect(node.whenTrue, out);
+      collect(node.whenFalse, out);
+      return;
+    }
+    if (ts.isCallExpression(node) && ignoreIIFE && isAsyncIife(node)) return;
+    if (unhandled(node)) out.push({ node, kind: 'promise' });
+    else if (isArrayOfThenables(checker, checker.getTypeAtLocation(node), node)) out.push({ node, kind: 'array' });
+  };
+
+  const report = (dropped: Dropped): void => {
+    const { node, kind } = dropped;
+    const start = node.getStart(sourceFile);
+    const end = node.getEnd();
+    const awaitable = canAwaitAt(node);
+    const fixes: Fix[] = [];
+    let message: string;
+    if (kind === 'array') {
+      message =
+        'These promises are dropped: nothing awaits them or handles their rejections. ' +
+        'Wait for them all with `await Promise.all(...)`.';
+      if (awaitable) {
+        fixes.push({
+          title: 'Await them all with Promise.all',
+          safety: 'unsafe',
+          edits: [
+            { start, end: start, newText: 'await Promise.all(' },
+            { start: end, end, newText: ')' },
+          ],
+        });
+      }
+    } else if (kind === 'void') {
+      message =
+        '`void` drops this promise, and its rejection is lost (the `ignoreVoid` option is off). ' +
+        '`await` it, return it, or attach a `.catch(...)` handler.';
+      const operand = (node as ts.VoidExpression).expression;
+      if (awaitable) {
+        fixes.push({ title: 'Await the promise', safety: 'unsafe', edits: [{ start, end: operand.getStart(sourceFile), newText: 'await ' }] });
+      }
+    } else {
+      message = ignoreVoid
+        ? SYNTAX_MESSAGE
+        : 'This promise is dropped: nothing awaits it or handles its rejection. `await` it, return it, or attach a `.catch(...)` handler.';
+      if (awaitable) fixes.push({ title: 'Await the promise', safety: 'unsafe', edits: [{ start, end: start, newText: 'await ' }] });
+      if (ignoreVoid) {
+        fixes.push({ title: 'Mark it deliberately detached with `void`', safety: 'unsafe', edits: [{ start, end: start, newText: 'void ' }] });
+      }
+    }
+    context.report({ start, end, message, ...(fixes.length > 0 ? { fixes } : {}) });
+  };
+
+  const candidates: ts.VariableDeclaration[] = [];
+  const identifiers = new Map<string, ts.Identifier[]>();
+  const visit = (node: ts.Node): void => {
+    switch (node.kind) {
+      case SyntaxKind.ExpressionStatement: {
+        const found: Dropped[] = [];
+        collect((node as ts.ExpressionStatement).expression, found);
+        found.forEach(report);
+        break;
+      }
+      case SyntaxKind.VariableDeclaration:
+        candidates.push(node as ts.VariableDeclaration);
+        break;
+      case SyntaxKind.Identifier: {
+        const id = node as ts.Identifier;
+        const list = identifiers.get(id.text);
+        if (list === undefined) identifiers.set(id.text, [id]);
+        else list.push(id);
+        break;
+      }
+      default:
+        break;
+    }
+    forEachChild(node, visit);
+  };
+  visit(sourceFile);
+
+  // Unjoined: `const p = start();` and `p` never read again.
+  for (const declaration of candidates) {
+    if (!ts.isIdentifier(declaration.name) || declaration.initializer === undefined) continue;
+    const list = declaration.parent;
+    if (!ts.isVariableDeclarationList(list) || !ts.isVariableStatement(list.parent)) continue;
+    const statement = list.parent;
+    if (hasModifier(statement, SyntaxKind.ExportKeyword) || hasModifier(statement, SyntaxKind.DeclareKeyword)) continue;
+    const initializer = skipParentheses(declaration.initializer);
+    if (ts.isAwaitExpression(initializer) || !isPromise(initializer)) continue;
+    const symbol = checker.getSymbolAtLocation(declaration.name);
+    if (symbol === undefined) continue;
+    const name = declaration.name;
+    const read = (identifiers.get(name.text) ?? []).some((id) => {
+      if (id === name) return false;
+      const parent = id.parent;
+      if ((ts.isPropertyAccessExpression(parent) && parent.name === id) || (ts.isPropertyAssignment(parent) && parent.name === id)) return false;
+      const found = ts.isShorthandPropertyAssignment(parent) ? checker.getShorthandAssignmentValueSymbol(parent) : checker.getSymbolAtLocation(id);
+      if (found === undefined) return true; // unknown: count it as a use
+      if (found !== symbol) return false;
+      // A plain re-assignment writes the variable without joining the promise.
+      return !(ts.isBinaryExpression(parent) && parent.left === id && parent.operatorToken.kind === SyntaxKind.EqualsToken);
+    });
+    if (read) continue;
+    context.report({
+      start: name.getStart(sourceFile),
+      end: name.getEnd(),
+      message:
+        `The promise stored in \`${name.text}\` is never awaited, returned, passed on or handled: the work ` +
+        'is started and never joined, and its rejection is lost. Await it (or `Promise.all` it with the others) before the scope ends.',
+    });
+  }
+}
+
 const check: TypeScriptCheck = {
   rule,
   run(context) {
-    const { sourceFile } = context.parsed;
-    let cached: FileBindings | undefined;
-    const bindings = (): FileBindings => (cached ??= bindingsOf(context.parsed));
-
-    const inspect = (statement: ts.ExpressionStatement): void => {
-      const expression = statement.expression;
-      if (!isUnhandledPromise(expression, bindings)) return;
-      const start = expression.getStart(sourceFile);
-      const scope = executionScope(statement);
-      context.report({
-        start,
-        end: expression.getEnd(),
-        message:
-          'This promise is dropped: nothing awaits it or handles its rejection. `await` it, return it, ' +
-          'attach a `.catch(...)` handler, or mark it deliberately detached with `void`.',
-        ...(scope.isAsync
-          ? { fixes: [{ title: 'Await the promise', safety: 'unsafe' as const, edits: [{ start, end: start, newText: 'await ' }] }] }
-          : {}),
-      });
-    };
-
-    const visit = (node: ts.Node): void => {
-      if (node.kind === SyntaxKind.ExpressionStatement) inspect(node as ts.ExpressionStatement);
-      forEachChild(node, visit);
-    };
-    visit(sourceFile);
+    const types = context.parsed.types();
+    if (types === undefined) runSyntactic(context);
+    else runTyped(context, types);
   },
 };
 

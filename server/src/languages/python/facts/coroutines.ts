@@ -1,0 +1,177 @@
+import type { Node } from 'web-tree-sitter';
+import type { PythonFacts } from './facts';
+import { type Made, madeBy, methodCall } from './objects';
+import type { Scope } from './scopes';
+
+/**
+ * Which calls return a coroutine (or another awaitable that does nothing until awaited), from
+ * what one file shows: its own `async def`s (module functions and methods of the same class),
+ * asyncio's coroutine functions, and the async APIs of well-known libraries on objects whose
+ * construction the file shows. Other modules' async defs are not known: the engine analyses one
+ * file at a time.
+ */
+
+/** Module-level coroutine functions (and awaitables that do nothing until awaited). */
+const COROUTINE_FUNCTIONS: ReadonlySet<string> = new Set([
+  'asyncio.sleep',
+  'asyncio.wait',
+  'asyncio.wait_for',
+  'asyncio.open_connection',
+  'asyncio.open_unix_connection',
+  'asyncio.start_server',
+  'asyncio.start_unix_server',
+  'asyncio.create_subprocess_exec',
+  'asyncio.create_subprocess_shell',
+  'asyncio.to_thread',
+  'aiofiles.open',
+  'asyncpg.connect',
+  'asyncpg.create_pool',
+]);
+
+/** Modules all of whose functions are coroutine functions. */
+const COROUTINE_MODULES: readonly string[] = ['aiofiles.os.'];
+
+const HTTP_VERBS = ['get', 'post', 'put', 'patch', 'delete', 'head', 'options', 'request'];
+const ASYNCPG_QUERIES = ['execute', 'executemany', 'fetch', 'fetchrow', 'fetchval', 'close', 'prepare', 'copy_from_table', 'copy_to_table', 'copy_records_to_table', 'copy_from_query'];
+const LOOP_COROUTINES = [
+  'sock_recv',
+  'sock_recv_into',
+  'sock_sendall',
+  'sock_connect',
+  'sock_accept',
+  'sock_sendfile',
+  'getaddrinfo',
+  'getnameinfo',
+  'create_connection',
+  'create_server',
+  'create_unix_connection',
+  'create_unix_server',
+  'create_datagram_endpoint',
+  'sendfile',
+  'start_tls',
+  'connect_read_pipe',
+  'connect_write_pipe',
+  'subprocess_exec',
+  'subprocess_shell',
+  'shutdown_asyncgens',
+  'shutdown_default_executor',
+];
+
+/** Coroutine methods by the factory of their object (see {@link Made}). */
+const COROUTINE_METHODS: ReadonlyMap<string, ReadonlySet<string>> = new Map<string, ReadonlySet<string>>([
+  ['httpx.AsyncClient', new Set([...HTTP_VERBS, 'send', 'aclose'])],
+  ['aiohttp.ClientSession', new Set([...HTTP_VERBS, 'ws_connect', 'close'])],
+  ['asyncpg.connect', new Set(ASYNCPG_QUERIES)],
+  ['asyncpg.create_pool', new Set([...ASYNCPG_QUERIES, 'acquire', 'release', 'expire_connections'])],
+  ['asyncpg.create_pool#acquire', new Set(ASYNCPG_QUERIES)],
+  ['aiofiles.open', new Set(['read', 'write', 'readline', 'readlines', 'writelines', 'flush', 'close', 'seek', 'tell', 'truncate'])],
+  ['asyncio.Queue', new Set(['get', 'put', 'join'])],
+  ['asyncio.LifoQueue', new Set(['get', 'put', 'join'])],
+  ['asyncio.PriorityQueue', new Set(['get', 'put', 'join'])],
+  ['asyncio.Event', new Set(['wait'])],
+  ['asyncio.Lock', new Set(['acquire'])],
+  ['asyncio.Semaphore', new Set(['acquire'])],
+  ['asyncio.BoundedSemaphore', new Set(['acquire'])],
+  ['asyncio.Condition', new Set(['acquire', 'wait', 'wait_for'])],
+  ['asyncio.create_subprocess_exec', new Set(['wait', 'communicate'])],
+  ['asyncio.create_subprocess_shell', new Set(['wait', 'communicate'])],
+  ['asyncio.get_running_loop', new Set(LOOP_COROUTINES)],
+  ['asyncio.get_event_loop', new Set(LOOP_COROUTINES)],
+  ['asyncio.new_event_loop', new Set(LOOP_COROUTINES)],
+]);
+
+/** Decorators that leave an `async def` a coroutine function. */
+const TRANSPARENT_DECORATORS: ReadonlySet<string> = new Set([
+  'staticmethod',
+  'classmethod',
+  'abc.abstractmethod',
+  'typing.override',
+  'typing_extensions.override',
+  'functools.wraps',
+]);
+
+function decoratorsOf(definition: Node): Node[] {
+  const parent = definition.parent;
+  if (parent?.type !== 'decorated_definition') return [];
+  return parent.namedChildren.filter((c): c is Node => c?.type === 'decorator');
+}
+
+/** True when `definition` is an `async def` that stays a coroutine function after its decorators. */
+export function isPlainAsyncDef(facts: PythonFacts, definition: Node): boolean {
+  if (definition.type !== 'function_definition' || definition.firstChild?.type !== 'async') return false;
+  for (const decorator of decoratorsOf(definition)) {
+    const expression = decorator.firstNamedChild;
+    if (expression === null) return false;
+    const target = expression.type === 'call' ? expression.childForFieldName('function') : expression;
+    if (target === null) return false;
+    const name = facts.qualifiedName(target, facts.scopeOf(decorator));
+    const plain = target.type === 'identifier' ? target.text : undefined;
+    const known = (name !== undefined && TRANSPARENT_DECORATORS.has(name.startsWith('builtins.') ? name.slice(9) : name)) || (plain !== undefined && TRANSPARENT_DECORATORS.has(plain) && name === undefined && facts.resolve(plain, facts.scopeOf(decorator)).kind === 'unknown');
+    if (!known) return false;
+  }
+  return true;
+}
+
+/** The `def` a name bound once by a `def` statement stands for. */
+function definitionOf(bindingNode: Node): Node | undefined {
+  const parent = bindingNode.parent;
+  return parent?.type === 'function_definition' && parent.childForFieldName('name')?.id === bindingNode.id ? parent : undefined;
+}
+
+/** The class whose method the function running in `scope` is, and that method's first parameter. */
+function enclosingMethod(scope: Scope): { classScope: Scope; self: string } | undefined {
+  let s: Scope | undefined = scope;
+  while (s !== undefined && s.kind === 'comprehension') s = s.parent;
+  if (s === undefined || s.kind !== 'function' || s.parent?.kind !== 'class') return undefined;
+  const parameters = s.node.childForFieldName('parameters');
+  const first = parameters?.namedChildren.find((c) => c !== null && c.type !== 'comment');
+  const name = first?.type === 'identifier' ? first : (first?.childForFieldName('name') ?? first?.firstNamedChild);
+  if (name?.type !== 'identifier') return undefined;
+  return { classScope: s.parent, self: name.text };
+}
+
+export interface CoroutineCall {
+  /** How the message names the callee. */
+  label: string;
+}
+
+/** What the call returns a coroutine from, or undefined when that is not known. */
+export function coroutineCall(facts: PythonFacts, call: Node, scope: Scope): CoroutineCall | undefined {
+  const callee = call.childForFieldName('function');
+  if (callee === null) return undefined;
+  if (callee.type === 'identifier') {
+    const resolution = facts.resolve(callee.text, scope);
+    if (resolution.kind === 'local') {
+      if (resolution.bindings.length !== 1) return undefined;
+      const definition = definitionOf(resolution.bindings[0].node);
+      if (definition === undefined || !isPlainAsyncDef(facts, definition)) return undefined;
+      // A method name seen from its own class body is not how methods are called.
+      if (resolution.scope.kind === 'class') return undefined;
+      return { label: callee.text };
+    }
+  }
+  const qualified = facts.qualifiedName(callee, scope);
+  if (qualified !== undefined) {
+    if (COROUTINE_FUNCTIONS.has(qualified) || COROUTINE_MODULES.some((m) => qualified.startsWith(m))) return { label: qualified };
+    return undefined;
+  }
+  const method = methodCall(call);
+  if (method === undefined) return undefined;
+  // `self.method()` of an `async def method` in the same class.
+  if (method.receiver.type === 'identifier') {
+    const enclosing = enclosingMethod(scope);
+    if (enclosing !== undefined && method.receiver.text === enclosing.self && facts.resolve(enclosing.self, scope).kind === 'local') {
+      const bindings = enclosing.classScope.bindings.get(method.method);
+      if (bindings?.length === 1) {
+        const definition = definitionOf(bindings[0].node);
+        if (definition !== undefined && isPlainAsyncDef(facts, definition)) return { label: `${enclosing.self}.${method.method}` };
+      }
+      return undefined;
+    }
+  }
+  const made: Made | undefined = madeBy(facts, method.receiver, scope);
+  if (made === undefined) return undefined;
+  const methods = COROUTINE_METHODS.get(made.factory);
+  if (methods?.has(method.method) === true) return { label: `${made.factory.replace('#', '().')}().${method.method}` };
+  return undefined;
+}

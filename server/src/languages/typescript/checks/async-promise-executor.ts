@@ -1,0 +1,51 @@
+import ts from 'typescript';
+import rule from '../../../rules/async-promise-executor';
+import { bindingsOf, skipWrappers } from '../facts/bindings';
+import type { TypeScriptCheck } from '../parsed';
+
+/**
+ * `new Promise(async (resolve, reject) => { ... })`: an exception thrown after the executor's
+ * first `await` rejects the executor's own promise, which nobody holds, so the `new Promise`
+ * never settles; and an executor that needs `await` means the wrapping promise is not needed.
+ * Decided from syntax: `Promise` must be the global (not a local or an import of that name).
+ */
+
+const SyntaxKind = ts.SyntaxKind;
+const forEachChild = ts.forEachChild;
+
+const check: TypeScriptCheck = {
+  rule,
+  run(context) {
+    const { sourceFile } = context.parsed;
+    const bindings = bindingsOf(context.parsed);
+
+    const isGlobalPromise = (expression: ts.Expression): boolean => {
+      const resolved = bindings.resolve(skipWrappers(expression));
+      return resolved !== undefined && resolved.module === undefined && resolved.qualified === 'Promise';
+    };
+
+    const inspect = (node: ts.NewExpression): void => {
+      const executor = node.arguments?.[0];
+      if (executor === undefined || !isGlobalPromise(node.expression)) return;
+      const fn = skipWrappers(executor);
+      if (!ts.isArrowFunction(fn) && !ts.isFunctionExpression(fn)) return;
+      const asyncKeyword = ts.getModifiers(fn)?.find((m) => m.kind === SyntaxKind.AsyncKeyword);
+      if (asyncKeyword === undefined) return;
+      context.report({
+        start: asyncKeyword.getStart(sourceFile),
+        end: asyncKeyword.getEnd(),
+        message:
+          'This Promise executor is async: an error thrown after its first `await` is lost and the promise ' +
+          'never settles. Make the executor synchronous, or drop `new Promise` and write an async function.',
+      });
+    };
+
+    const visit = (node: ts.Node): void => {
+      if (node.kind === SyntaxKind.NewExpression) inspect(node as ts.NewExpression);
+      forEachChild(node, visit);
+    };
+    visit(sourceFile);
+  },
+};
+
+export default check;

@@ -1,0 +1,110 @@
+import * as path from 'node:path';
+import ts from 'typescript';
+import type { DiskCache } from './diskCache';
+
+/** What a project needs from the service that owns it: texts, versions and the shared caches. */
+export interface ProjectEnvironment {
+  readonly disk: DiskCache;
+  readonly registry: ts.DocumentRegistry;
+  /** Folder holding the compiler's lib.*.d.ts files. */
+  readonly libDirectory: string;
+  /** Changes whenever any text, version or root set changes (lets the service skip a sync). */
+  stateVersion(): number;
+  /** The analysed (or open) text of a file, when it differs from or is absent on disk. */
+  textOf(fileName: string): string | undefined;
+  /** Script version: the overlay's, else the disk cache's. */
+  versionOf(fileName: string): string;
+  /** Whether the file lives only in memory (untitled editors): never looked for on disk. */
+  isVirtual(fileName: string): boolean;
+}
+
+const SCRIPT_KINDS: Readonly<Record<string, ts.ScriptKind>> = {
+  '.ts': ts.ScriptKind.TS,
+  '.mts': ts.ScriptKind.TS,
+  '.cts': ts.ScriptKind.TS,
+  '.tsx': ts.ScriptKind.TSX,
+  '.js': ts.ScriptKind.JS,
+  '.mjs': ts.ScriptKind.JS,
+  '.cjs': ts.ScriptKind.JS,
+  '.jsx': ts.ScriptKind.JSX,
+  '.json': ts.ScriptKind.JSON,
+};
+
+/**
+ * One TypeScript project: a warm LanguageService over a root set and compiler options. The
+ * service keeps the program up to date incrementally: when only one file's version changed, the
+ * new program reuses every other SourceFile (parsed and bound) and its module resolutions.
+ */
+export class Project {
+  private readonly service: ts.LanguageService;
+  private rootNames: string[];
+  private static clock = 0;
+  private lastUsed = 0;
+  /** The program of the last `program()` call (never rebuilt by reading this). */
+  lastProgram: ts.Program | undefined;
+
+  constructor(
+    readonly name: string,
+    environment: ProjectEnvironment,
+    private readonly options: ts.CompilerOptions,
+    rootNames: readonly string[],
+    private readonly currentDirectory: string,
+    private readonly projectReferences?: readonly ts.ProjectReference[],
+  ) {
+    this.rootNames = [...rootNames];
+    const disk = environment.disk;
+    const readText = (fileName: string): string | undefined =>
+      environment.textOf(fileName) ?? (environment.isVirtual(fileName) ? undefined : disk.readFile(fileName));
+    const host: ts.LanguageServiceHost = {
+      getProjectVersion: () => String(environment.stateVersion()),
+      getScriptFileNames: () => this.rootNames,
+      getScriptVersion: (fileName) => environment.versionOf(fileName),
+      getScriptSnapshot: (fileName) => {
+        const text = readText(fileName);
+        return text === undefined ? undefined : ts.ScriptSnapshot.fromString(text);
+      },
+      getScriptKind: (fileName) => SCRIPT_KINDS[path.extname(fileName).toLowerCase()] ?? ts.ScriptKind.TS,
+      getCompilationSettings: () => this.options,
+      getProjectReferences: () => this.projectReferences,
+      getCurrentDirectory: () => this.currentDirectory,
+      getDefaultLibFileName: (options) => path.posix.join(environment.libDirectory, ts.getDefaultLibFileName(options)),
+      fileExists: (fileName) => environment.textOf(fileName) !== undefined || (!environment.isVirtual(fileName) && disk.fileExists(fileName)),
+      readFile: (fileName) => readText(fileName),
+      readDirectory: (root, extensions, excludes, includes, depth) => disk.readDirectory(root, extensions, excludes, includes, depth),
+      directoryExists: (directory) => disk.directoryExists(directory),
+      getDirectories: (directory) => disk.getDirectories(directory),
+      realpath: (fileName) => disk.realpath(fileName),
+      useCaseSensitiveFileNames: () => ts.sys.useCaseSensitiveFileNames,
+    };
+    this.service = ts.createLanguageService(host, environment.registry);
+  }
+
+  hasRoot(fileName: string): boolean {
+    return this.rootNames.includes(fileName);
+  }
+
+  /** Adds a root file (the caller bumps the state version so the service notices). */
+  addRoot(fileName: string): void {
+    if (!this.hasRoot(fileName)) this.rootNames = [...this.rootNames, fileName];
+  }
+
+  removeRoot(fileName: string): void {
+    this.rootNames = this.rootNames.filter((name) => name !== fileName);
+  }
+
+  /** The up-to-date program (built incrementally); undefined if the compiler failed. */
+  program(): ts.Program | undefined {
+    this.lastUsed = ++Project.clock;
+    this.lastProgram = this.service.getProgram();
+    return this.lastProgram;
+  }
+
+  get lastUse(): number {
+    return this.lastUsed;
+  }
+
+  dispose(): void {
+    this.lastProgram = undefined;
+    this.service.dispose();
+  }
+}

@@ -1,0 +1,124 @@
+// Memory: many edits and many opened/closed documents leave memory where it started.
+// In-process: the engine's JS heap and its WASM/array-buffer memory (tree-sitter trees live in
+// WASM memory; a tree not freed shows there), measured after forced garbage collections.
+// Through the server: its resident set (/proc/<pid>/status) after warm-up and after the run, with
+// the server's heap capped so a leak makes it crash instead of merely growing.
+// Short: 2,000 edits / 200 documents in-process, 1,000 edits / 200 documents over LSP.
+// AG_STRESS=1: 10,000 edits and 1,000 documents both ways.
+import * as assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
+import * as path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import * as v8 from 'node:v8';
+import * as vm from 'node:vm';
+import { repoRoot, testEngine } from '../helpers/engine';
+import { TestClient } from '../helpers/lspClient';
+import { ALL_RULES, int, seeded, STRESS } from './support';
+
+const EDITS = STRESS ? 10_000 : 2_000;
+const DOCUMENTS = STRESS ? 1_000 : 200;
+const LSP_EDITS = STRESS ? 10_000 : 1_000;
+/** Growth allowed after the run, in MB (stated margins; the runs allocate hundreds of MB in total). */
+const HEAP_MARGIN_MB = 16;
+const BUFFERS_MARGIN_MB = 16;
+const RSS_MARGIN_MB = 80;
+const SERVER_HEAP_CAP_MB = 192;
+
+const MB = 1024 * 1024;
+
+function forceGc(): () => void {
+  v8.setFlagsFromString('--expose-gc');
+  const gc = vm.runInNewContext('gc') as () => void;
+  return () => {
+    gc();
+    gc();
+  };
+}
+
+function rssMb(pid: number | undefined): Promise<number> {
+  return readFile(`/proc/${pid}/status`, 'utf8').then((status) => Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? NaN) / 1024);
+}
+
+const SOURCES = [
+  { file: path.join(repoRoot, 'examples', 'python', 'orders.py'), languageId: 'python', name: 'mem.py' },
+  { file: path.join(repoRoot, 'examples', 'typescript', 'orders.ts'), languageId: 'typescript', name: 'mem.ts' },
+];
+
+/** The text after edit `i`: a character typed at a seeded place, or removed again. */
+function edited(base: string, random: () => number, i: number): string {
+  const at = int(random, base.length);
+  return i % 2 === 0 ? `${base.slice(0, at)}${'x({'[i % 3]}${base.slice(at)}` : base;
+}
+
+describe('memory', () => {
+  it(`in-process: ${EDITS} edits and ${DOCUMENTS} opened/closed documents leave the heap and WASM memory where they were`, async (t) => {
+    const engine = await testEngine();
+    const gc = forceGc();
+    const texts = await Promise.all(SOURCES.map((s) => readFile(s.file, 'utf8')));
+    const random = seeded(7);
+    const run = (edits: number, documents: number): void => {
+      for (let i = 0; i < edits; i++) {
+        const k = i % SOURCES.length;
+        engine.analyze({ text: edited(texts[k], random, i), fileName: path.join(repoRoot, 'test', 'workspace', SOURCES[k].name), settings: ALL_RULES });
+      }
+      for (let i = 0; i < documents; i++) {
+        const k = i % SOURCES.length;
+        const fileName = path.join(repoRoot, 'test', 'workspace', `doc${i}${path.extname(SOURCES[k].name)}`);
+        engine.analyze({ text: texts[k], fileName, settings: ALL_RULES });
+        engine.forget(fileName);
+      }
+    };
+    run(200, 20); // warm-up: caches, JIT, WASM memory growth to its working size
+    gc();
+    const start = process.memoryUsage();
+    run(EDITS, DOCUMENTS);
+    gc();
+    const end = process.memoryUsage();
+    const heap = (end.heapUsed - start.heapUsed) / MB;
+    const buffers = (end.arrayBuffers - start.arrayBuffers) / MB;
+    // WASM memory (tree-sitter's trees) is not in arrayBuffers: a tree never freed shows in the RSS.
+    const rss = (end.rss - start.rss) / MB;
+    t.diagnostic(`heap ${(start.heapUsed / MB).toFixed(1)} → ${(end.heapUsed / MB).toFixed(1)} MB (${heap.toFixed(1)}), array buffers/WASM ${(start.arrayBuffers / MB).toFixed(1)} → ${(end.arrayBuffers / MB).toFixed(1)} MB (${buffers.toFixed(1)}), RSS ${(start.rss / MB).toFixed(0)} → ${(end.rss / MB).toFixed(0)} MB`);
+    assert.ok(heap < HEAP_MARGIN_MB, `the JS heap grew by ${heap.toFixed(1)} MB (margin ${HEAP_MARGIN_MB} MB)`);
+    assert.ok(buffers < BUFFERS_MARGIN_MB, `array-buffer memory grew by ${buffers.toFixed(1)} MB (margin ${BUFFERS_MARGIN_MB} MB)`);
+    assert.ok(rss < RSS_MARGIN_MB, `the test process's RSS (JS heap + WASM memory) grew by ${rss.toFixed(0)} MB (margin ${RSS_MARGIN_MB} MB)`);
+  });
+
+  describe('through the server', () => {
+    let client: TestClient;
+    before(async () => {
+      client = await TestClient.start({ transport: 'ipc', execArgv: [`--max-old-space-size=${SERVER_HEAP_CAP_MB}`] });
+    });
+    after(async () => {
+      await client.stop();
+    });
+
+    it(`${LSP_EDITS} edits and ${DOCUMENTS} opened/closed documents leave the server's RSS where it was (heap capped at ${SERVER_HEAP_CAP_MB} MB)`, async (t) => {
+      const texts = await Promise.all(SOURCES.map((s) => readFile(s.file, 'utf8')));
+      const random = seeded(11);
+      const session = async (edits: number, documents: number, tag: string): Promise<void> => {
+        const uris = await Promise.all(SOURCES.map((s, k) => client.open(`${tag}-${s.name}`, s.languageId, texts[k])));
+        for (let i = 0; i < edits; i++) {
+          const k = i % SOURCES.length;
+          await client.change(uris[k], edited(texts[k], random, i));
+          if (i % 10 === 0) await client.diagnostics(uris[k]);
+        }
+        for (const uri of uris) await client.close(uri);
+        for (let i = 0; i < documents; i++) {
+          const k = i % SOURCES.length;
+          const uri = await client.open(`${tag}-doc${i}${path.extname(SOURCES[k].name)}`, SOURCES[k].languageId, texts[k]);
+          await client.diagnostics(uri);
+          await client.close(uri);
+        }
+      };
+      await session(200, 20, 'warm');
+      const start = await rssMb(client.child.pid);
+      await session(LSP_EDITS, DOCUMENTS, 'run');
+      await client.diagnostics(await client.open('settle.py', 'python', texts[0]));
+      const end = await rssMb(client.child.pid);
+      t.diagnostic(`server RSS ${start.toFixed(0)} → ${end.toFixed(0)} MB after ${LSP_EDITS} edits and ${DOCUMENTS} documents`);
+      assert.ok(client.isRunning, `the server died (heap capped at ${SERVER_HEAP_CAP_MB} MB: a leak)`);
+      assert.ok(end - start < RSS_MARGIN_MB, `the server's RSS grew by ${(end - start).toFixed(0)} MB (margin ${RSS_MARGIN_MB} MB)`);
+    });
+  });
+});
