@@ -3,11 +3,14 @@
  * shows its state in a Language Status item, and offers four commands. Every analysis, setting
  * lookup and fix happens in the server (dist/server.js).
  */
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import {
   CloseAction,
   DiagnosticPullMode,
+  DidChangeWatchedFilesNotification,
   ErrorAction,
+  FileChangeType,
   ExecuteCommandRequest,
   LanguageClient,
   State,
@@ -108,6 +111,18 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
           if (stopRequested) status.stopped();
           break;
       }
+    }),
+  );
+
+  // A config file saved in the editor is reported to the server at once, whatever the host's file
+  // watcher does (it may not report the editor's own writes).
+  context.subscriptions.push(
+    vscode.workspace.onDidSaveTextDocument((document) => {
+      if (document.uri.scheme !== 'file' || !WATCHED_CONFIG_FILES.includes(path.basename(document.uri.fsPath))) return;
+      if (languageClient.state !== State.Running) return;
+      languageClient
+        .sendNotification(DidChangeWatchedFilesNotification.type, { changes: [{ uri: document.uri.toString(), type: FileChangeType.Changed }] })
+        .catch((error: unknown) => output.warn(`Could not report the saved config file: ${describe(error)}`));
     }),
   );
 

@@ -35,9 +35,10 @@ describe('settings and config changes apply live', { skip, timeout: 600_000 }, (
     await vscode.waitForSquiggleCount(2);
   });
 
-  // todo until the language server applies async-guardrails.toml (being built): a failure here is
-  // reported but does not fail the run. Drop the `todo` once it passes.
-  it('editing async-guardrails.toml in the editor changes the results live', { todo: 'the config file is not applied by the server yet' }, async () => {
+  // Known gap (issue 5): inside code-server the server is not told of the saved TOML file (neither
+  // its dynamic file watcher nor the client's save hook show up in its log), although the same
+  // change over LSP (test/lsp-config.test.ts) and in the CLI works. Reported, not failing the run.
+  it('editing async-guardrails.toml in the editor changes the results live', { todo: 'the saved config file does not reach the server inside code-server yet' }, async () => {
     await vscode.writeFile('async-guardrails.toml', '# Async Guardrails settings for this repository\n');
     await vscode.openFromExplorer('async-guardrails.toml');
     await vscode.goTo(2, 1);

@@ -442,6 +442,7 @@ class GuardrailsServer {
     for (const { file, type } of changes) {
       const name = path.basename(file);
       if (WATCHED_CONFIG_NAMES.includes(name)) {
+        this.connection.console.info(`config file changed: ${file}`);
         this.configs.invalidate(file);
         configFiles.push(file);
       }
