@@ -89,7 +89,7 @@ describe('the .vsix package', () => {
     }
     const client = await TestClient.start({ serverPath: path.join(unpacked, 'extension', 'dist', 'server.js') });
     try {
-      const uri = await client.open('packaged.py', 'python', 'import time\n\nasync def f():\n    time.sleep(1)\n');
+      const uri = await client.open('packaged.py', 'python', 'import time\n\nasync def f() -> None:\n    time.sleep(1)\n');
       const diagnostics = await client.diagnostics(uri);
       assert.deepEqual(diagnostics.map((d) => d.code), ['blocking-call-in-async']);
       assert.match(diagnostics[0].codeDescription?.href ?? '', /unpacked\/extension\/docs\/rules\/blocking-call-in-async\.md$/);

@@ -35,6 +35,8 @@ export interface FileOutcome {
   /** Set when fixes changed the text. */
   fixedText: string | undefined;
   internalErrors: string[];
+  /** Why the engine did not analyse the file (too large, minified, nested too deeply), if it did not. */
+  skipped?: string;
 }
 
 export function toFileFindings(result: AnalysisResult): FileFinding[] {
@@ -66,5 +68,5 @@ export function analyzeTask(engine: Engine, task: FileTask): FileOutcome {
     }
   }
   const result = engine.analyze({ text, fileName: task.file, settings: task.settings });
-  return { file: task.file, findings: toFileFindings(result), fixedText, internalErrors: result.internalErrors };
+  return { file: task.file, findings: toFileFindings(result), fixedText, internalErrors: result.internalErrors, skipped: result.skipped };
 }

@@ -128,6 +128,7 @@ async function checkStdin(engine: Engine, source: SettingsSource, options: CliOp
   if (!resolved.excluded && packForFile(file) !== undefined) {
     const outcome = analyzeTask(engine, { file, text, settings: withCommandLineRules(resolved.settings, options.rules), fix: fixMode(options) });
     for (const message of outcome.internalErrors) say(`internal error: ${message}`);
+    if (outcome.skipped !== undefined) say(`skipped ${displayPath(outcome.file, cwd)}: ${outcome.skipped}`);
     text = outcome.fixedText ?? text;
     const shown = displayPath(file, cwd);
     findings = outcome.findings.map((f) => toCliFinding(shown, f));
@@ -282,6 +283,7 @@ async function checkFiles(engine: Engine, source: SettingsSource, options: CliOp
     await analyzeAll(engine, pending, options, cwd, (outcome) => {
       progress.tick();
       for (const message of outcome.internalErrors) say(`internal error: ${message}`);
+      if (outcome.skipped !== undefined) say(`skipped ${displayPath(outcome.file, cwd)}: ${outcome.skipped}`);
       byFile.set(outcome.file, outcome.findings);
       const item = byPath.get(outcome.file);
       if (outcome.fixedText !== undefined) {

@@ -2,7 +2,7 @@ import * as path from 'node:path';
 import pythonPack from '../languages/python/pack';
 import typescriptPack from '../languages/typescript/pack';
 import { applyEdits, combineFixes } from './fixes';
-import type { LanguagePack } from './languagePack';
+import type { LanguagePack, ProjectProblem } from './languagePack';
 import { registry } from './registry';
 import { noqaCodes, type RuleMeta } from './rule';
 import type { EngineSettings, RuleLevel } from './settings';
@@ -225,6 +225,11 @@ export class Engine {
   /** Files changed on disk (configs, dependencies, sources not open): packs refresh what depends on them. */
   invalidate(fileNames: readonly string[]): void {
     for (const pack of packs) pack.invalidate?.(fileNames);
+  }
+
+  /** Problems in project files the packs read (e.g. a tsconfig that does not parse). */
+  projectProblems(): ProjectProblem[] {
+    return packs.flatMap((pack) => pack.projectProblems?.() ?? []);
   }
 
   /** The edit that disables `ruleId` on `line`, written the way the file's language expects. */

@@ -29,6 +29,14 @@ export interface Check<P> {
   run(context: CheckContext<P>): void;
 }
 
+/** A problem in a project file the pack read: 0-based line and UTF-16 column, as in LSP. */
+export interface ProjectProblem {
+  file: string;
+  message: string;
+  line: number;
+  column: number;
+}
+
 /** Where to put a "disable this rule for this line" comment. */
 export type SuppressionPlacement = 'end-of-line' | 'line-above';
 
@@ -54,6 +62,8 @@ export interface LanguagePack<P> {
   forget?(fileName: string): void;
   /** Files changed outside the analysed text (configs, dependencies, other sources): refresh. */
   invalidate?(fileNames: readonly string[]): void;
+  /** Problems in the project files the pack reads (a broken tsconfig), to show on those files. */
+  projectProblems?(): ProjectProblem[];
 }
 
 export interface PackInitOptions {

@@ -279,6 +279,7 @@ class GuardrailsServer {
     const analysis = this.store.analyze(document, effective.engine, generation, prelude);
     this.awaitingSave.delete(uri);
     for (const message of analysis.result.internalErrors) this.connection.console.error(message);
+    if (analysis.result.pack?.projectProblems !== undefined) this.scheduleConfigPublish();
     const skipped = analysis.result.skipped;
     if (skipped !== undefined) this.connection.console.info(`${fileNameOf(document)}: ${skipped}`);
     this.status({
@@ -480,7 +481,9 @@ class GuardrailsServer {
   /** Problems of config files as diagnostics on those files (cleared once fixed). */
   private async publishConfigProblems(): Promise<void> {
     const byFile = new Map<string, ConfigProblem[]>();
-    for (const problem of this.configs.problems()) byFile.set(problem.file, [...(byFile.get(problem.file) ?? []), problem]);
+    // The packs' project files (a broken tsconfig.json) count too; their positions are 0-based.
+    const projectProblems = (await this.engine).projectProblems().map((p) => ({ ...p, file: path.resolve(p.file), line: p.line + 1, column: p.column + 1 }));
+    for (const problem of [...this.configs.problems(), ...projectProblems]) byFile.set(problem.file, [...(byFile.get(problem.file) ?? []), problem]);
     for (const file of this.configDiagnosticFiles) if (!byFile.has(file)) byFile.set(file, []);
     for (const [file, problems] of byFile) {
       const text = problems.length === 0 ? '' : await readFile(file, 'utf8').catch(() => '');

@@ -107,6 +107,10 @@ const typescriptPack: LanguagePack<TypeScriptParsed> = {
   invalidate(fileNames) {
     projects.invalidate(fileNames);
   },
+
+  projectProblems() {
+    return configProblems();
+  },
 };
 
 export default typescriptPack;
