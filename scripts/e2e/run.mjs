@@ -112,7 +112,11 @@ await step('bundle the tests (esbuild)', async () => {
   await exec(process.execPath, [vsce, 'package', '--no-dependencies', '--allow-missing-repository', '--skip-license', '--out', runnerVsix], { cwd: runnerExtension });
 });
 
-const testFiles = (await readdir(testsOut)).filter((f) => f.endsWith('.e2e.js') && f.includes(only)).map((f) => path.join(testsOut, f));
+// The README pictures are regenerated on request (`npm run docs:images`), not in every test run:
+// every UI test already saves its screenshots under out/e2e/screenshots.
+const testFiles = (await readdir(testsOut))
+  .filter((f) => f.endsWith('.e2e.js') && f.includes(only) && (only === 'images' || !f.startsWith('images.')))
+  .map((f) => path.join(testsOut, f));
 if (testFiles.length === 0) {
   console.error(`[e2e] no test file matches "${only}"`);
   process.exit(2);
