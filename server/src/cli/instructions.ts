@@ -4,7 +4,7 @@
 import * as path from 'node:path';
 import { packForFile, type Engine } from '../engine/engine';
 import type { PackId } from '../engine/types';
-import { writeInstructions, type InstructionsFormat } from '../instructions';
+import { rulesToInstruct, writeInstructions, type InstructionsFormat } from '../instructions';
 import type { SettingsSource } from './settingsSource';
 import { collectFiles } from './walk';
 
@@ -28,12 +28,5 @@ async function languagesUnder(root: string): Promise<PackId[]> {
 export async function runInstructions(engine: Engine, source: SettingsSource, format: InstructionsFormat, cwd: string): Promise<{ file: string; changed: boolean }> {
   const { settings } = await source.settingsFor(path.join(cwd, 'instructions-probe'));
   const languages = await languagesUnder(cwd);
-  const rules = engine.rules.filter((rule) => {
-    const level = settings.rules?.[rule.id];
-    if (level === 'off') return false;
-    // A preview rule counts only when switched on, or when it is out of preview in a language present.
-    const inPreview = languages.length > 0 && languages.every((language) => rule.preview?.includes(language) === true);
-    return level !== undefined || !inPreview || settings.preview === true;
-  });
-  return writeInstructions({ root: cwd, format, rules, languages });
+  return writeInstructions({ root: cwd, format, rules: rulesToInstruct(engine.rules, settings, languages), languages });
 }

@@ -3,6 +3,7 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import type { RuleMeta } from '../engine/rule';
+import type { EngineSettings } from '../engine/settings';
 import type { PackId } from '../engine/types';
 
 export const BLOCK_BEGIN = '<!-- async-guardrails:begin -->';
@@ -101,6 +102,19 @@ function guidanceFor(rule: RuleMeta, language: PackId): DoDont {
 }
 
 /** The block we own, without a trailing newline. */
+/**
+ * The rules the instructions list: not turned off, and not preview-only for every language present
+ * unless preview rules are on or the rule is named in the settings.
+ */
+export function rulesToInstruct(rules: readonly RuleMeta[], settings: EngineSettings, languages: readonly PackId[]): RuleMeta[] {
+  return rules.filter((rule) => {
+    const level = settings.rules?.[rule.id];
+    if (level === 'off') return false;
+    const inPreview = languages.length > 0 && languages.every((language) => rule.preview?.includes(language) === true);
+    return level !== undefined || !inPreview || settings.preview === true;
+  });
+}
+
 export function renderBlock(rules: readonly RuleMeta[], languages: readonly PackId[]): string {
   const lines = [
     BLOCK_BEGIN,

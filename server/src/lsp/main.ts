@@ -27,7 +27,7 @@ import { ConfigResolver, WATCHED_CONFIG_NAMES, type ConfigProblem } from '../con
 import { Engine, packForFile, supportedExtensions } from '../engine/engine';
 import type { EngineSettings } from '../engine/settings';
 import type { PackId } from '../engine/types';
-import { writeInstructions } from '../instructions';
+import { rulesToInstruct, writeInstructions } from '../instructions';
 import { fixAllAction, fixAllEdits, quickFixes, wantsKind, workspaceEdit, type EditShape } from './codeActions';
 import { DIAGNOSTIC_SOURCE, toDiagnostic } from './diagnostics';
 import { AnalysisStore, contextKey, fileNameOf, type DocumentAnalysis } from './documentAnalysis';
@@ -564,13 +564,7 @@ class GuardrailsServer {
     const results: WriteInstructionsResult[] = [];
     for (const folder of this.folders) {
       const effective = await this.effective(pathToFileURL(path.join(folder, 'instructions-probe')).toString());
-      const rules = engine.rules.filter((rule) => {
-        const level = effective.engine.rules?.[rule.id];
-        if (level === 'off') return false;
-        // Preview rules count only when on: named in settings, or preview enabled, or not preview in some language present.
-        const inPreview = languages.length > 0 && languages.every((l) => rule.preview?.includes(l) === true);
-        return level !== undefined || !inPreview || effective.engine.preview === true;
-      });
+      const rules = rulesToInstruct(engine.rules, effective.engine, languages);
       results.push(await writeInstructions({ root: folder, format, rules, languages }));
     }
     return results;
