@@ -69,6 +69,9 @@ if [[ ! -f $CODE_SERVER_DIR/.complete || ! -f $CODE_SERVER_ENTRY ]]; then
   printf '{ "name": "ag-e2e-code-server", "private": true }\n' >"$CODE_SERVER_DIR/package.json"
   (
     cd "$CODE_SERVER_DIR"
+    # Run from `npm run test:e2e`, the outer npm's settings are in the environment (npm_config_*,
+    # among them a user agent naming Node 20, which code-server's postinstall reads): drop them all.
+    while IFS= read -r name; do unset "$name"; done < <(env | sed -n 's/^\(npm_[A-Za-z0-9_]*\)=.*/\1/p')
     export PATH="$NODE24_DIR/bin:$PATH"
     export npm_config_nodedir="$NODE24_DIR"
     # The machine's npm (run by Node 24 from PATH) installs code-server and its pinned dependencies.
