@@ -2,63 +2,13 @@
 // compared to the exact expected text, re-parsed (tree-sitter, and CPython when available) and
 // re-analysed (the fixed finding is gone). Fix-all must add one import and be idempotent.
 import * as assert from 'node:assert/strict';
-import { execFile, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import * as path from 'node:path';
-import { after, describe, it } from 'node:test';
-import type { Node } from 'web-tree-sitter';
+import { describe, it } from 'node:test';
 import { applyEdits } from '../../server/src/engine/fixes';
 import { registry } from '../../server/src/engine/registry';
 import type { RuleLevel } from '../../server/src/engine/settings';
-import { SourceText } from '../../server/src/engine/sourceText';
 import type { Finding, Fix } from '../../server/src/engine/types';
-import pythonPack from '../../server/src/languages/python/pack';
 import { testEngine } from '../helpers/engine';
-
-const python3 = spawnSync('python3', ['--version']).status === 0;
-const scratch = mkdtempSync(path.join(tmpdir(), 'async-guardrails-python-fixes-'));
-let scratchCount = 0;
-
-after(() => {
-  rmSync(scratch, { recursive: true, force: true });
-});
-
-function lines(...text: string[]): string {
-  return `${text.join('\n')}\n`;
-}
-
-/** Tree-sitter finds no ERROR or MISSING node, and CPython compiles the text (when present). */
-async function assertParses(code: string): Promise<void> {
-  await testEngine();
-  const parsed = pythonPack.parse(new SourceText(code), 'fixed.py');
-  try {
-    const broken: string[] = [];
-    const cursor = parsed.root.walk();
-    for (;;) {
-      const node: Node = cursor.currentNode;
-      if (node.isError || node.isMissing) broken.push(`${node.type} at ${node.startIndex}`);
-      if (cursor.gotoFirstChild()) continue;
-      while (!cursor.gotoNextSibling()) {
-        if (!cursor.gotoParent()) break;
-      }
-      if (cursor.currentNode.id === parsed.root.id) break;
-    }
-    cursor.delete();
-    assert.deepEqual(broken, [], `tree-sitter cannot parse:\n${code}`);
-  } finally {
-    pythonPack.dispose(parsed);
-  }
-  if (python3) {
-    const file = path.join(scratch, `fixed_${scratchCount++}.py`);
-    await writeFile(file, code);
-    const stderr = await new Promise<string | undefined>((resolve) => {
-      execFile('python3', ['-m', 'py_compile', file], { encoding: 'utf8' }, (error, _stdout, errors) => resolve(error === null ? undefined : errors));
-    });
-    assert.equal(stderr, undefined, `python3 cannot compile:\n${code}\n${stderr ?? ''}`);
-  }
-}
+import { assertParses, lines } from './fixCases';
 
 async function findings(code: string, ruleId: string): Promise<Finding[]> {
   const engine = await testEngine();

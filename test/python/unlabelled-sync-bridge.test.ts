@@ -1,7 +1,7 @@
 // unlabelled-sync-bridge (Python): the label fix, and the allowedModules option.
 import * as assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { matchesModule } from '../../server/src/languages/python/checks/unlabelled-sync-bridge';
+import { matchesModule } from '../../server/src/engine/moduleGlobs';
 import { assertFixAll, findings, lines, runCases } from './fixCases';
 
 const LABEL = '# SYNC EXCEPTION HANDLER: <why sync is unavoidable>';

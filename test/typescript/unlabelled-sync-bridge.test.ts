@@ -1,7 +1,7 @@
 // unlabelled-sync-bridge for TypeScript/JavaScript: the label fix and the allowedModules option.
 import * as assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { matchesModule } from '../../server/src/languages/typescript/checks/unlabelled-sync-bridge';
+import { matchesModule } from '../../server/src/engine/moduleGlobs';
 import { checkFix, checkFixAllIdempotent, ruleFindings, type FixCase } from './fix-helpers';
 
 const RULE = 'unlabelled-sync-bridge';

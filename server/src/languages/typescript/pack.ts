@@ -1,10 +1,10 @@
-import * as path from 'node:path';
 import * as ts from 'typescript';
 import checks from 'discover:languages/typescript/checks';
 import type { LanguagePack, SourceComment } from '../../engine/languagePack';
 import type { SourceText } from '../../engine/sourceText';
 import type { TypeScriptParsed, TypeScriptTypes } from './parsed';
 import type { ConfigProblem } from './project/config';
+import { scriptKindOf } from './project/project';
 import { ProjectService } from './project/service';
 
 export type { ConfigProblem } from './project/config';
@@ -21,20 +21,6 @@ export function configProblems(configFiles: readonly string[] = []): ConfigProbl
   return projects.configProblems(configFiles);
 }
 
-const SCRIPT_KINDS: Readonly<Record<string, ts.ScriptKind>> = {
-  '.ts': ts.ScriptKind.TS,
-  '.mts': ts.ScriptKind.TS,
-  '.cts': ts.ScriptKind.TS,
-  '.tsx': ts.ScriptKind.TSX,
-  '.js': ts.ScriptKind.JS,
-  '.mjs': ts.ScriptKind.JS,
-  '.cjs': ts.ScriptKind.JS,
-  '.jsx': ts.ScriptKind.JSX,
-};
-
-function scriptKindOf(fileName: string): ts.ScriptKind {
-  return SCRIPT_KINDS[path.extname(fileName).toLowerCase()] ?? ts.ScriptKind.TS;
-}
 
 /** Every comment (through the trivia around each token the parser produced) and the tree's depth. */
 function structureOf(parsed: TypeScriptParsed): { comments: SourceComment[]; depth: number } {

@@ -1,4 +1,4 @@
-import { Minimatch } from 'minimatch';
+import { matchesModule } from '../../../engine/moduleGlobs';
 import type { Node } from 'web-tree-sitter';
 import type { SourceText } from '../../../engine/sourceText';
 import type { Fix } from '../../../engine/types';
@@ -122,27 +122,6 @@ function isLabelled(source: SourceText, lines: CommentLines, root: Node, call: N
   return false;
 }
 
-const compiled = new Map<string, Minimatch>();
-
-/**
- * True when some pattern matches the file's path or any tail of it (`sync/*.py` matches
- * `/repo/app/sync/db.py`): patterns are relative to whatever folder holds the matching part, which
- * covers workspace-relative patterns without knowing the workspace root.
- */
-export function matchesModule(fileName: string, patterns: readonly string[]): boolean {
-  const parts = fileName.replace(/\\/g, '/').split('/').filter((p) => p.length > 0);
-  for (const pattern of patterns) {
-    let matcher = compiled.get(pattern);
-    if (matcher === undefined) {
-      matcher = new Minimatch(pattern.replace(/\\/g, '/').replace(/^\.\//, ''), { dot: true });
-      compiled.set(pattern, matcher);
-    }
-    for (let i = 0; i < parts.length; i++) {
-      if (matcher.match(parts.slice(i).join('/'))) return true;
-    }
-  }
-  return false;
-}
 
 function labelFix(context: PythonCheckContext, statement: Node): Fix[] {
   const source = context.source;

@@ -1,4 +1,4 @@
-import { Minimatch } from 'minimatch';
+import { matchesModule } from '../../../engine/moduleGlobs';
 import ts from 'typescript';
 import type { Fix } from '../../../engine/types';
 import rule from '../../../rules/unlabelled-sync-bridge';
@@ -37,25 +37,6 @@ function bridgeName(bindings: FileBindings, node: ts.NewExpression | ts.CallExpr
   return undefined;
 }
 
-const compiled = new Map<string, Minimatch>();
-
-/**
- * True when some pattern matches the file's path or any tail of it (`src/sync/*.ts` matches
- * `/repo/src/sync/hash.ts`): patterns read as relative to whichever folder holds the matching
- * part, which covers workspace-relative patterns without knowing the workspace root.
- */
-export function matchesModule(fileName: string, patterns: readonly string[]): boolean {
-  const parts = fileName.replace(/\\/g, '/').split('/').filter((p) => p.length > 0);
-  for (const pattern of patterns) {
-    let matcher = compiled.get(pattern);
-    if (matcher === undefined) {
-      matcher = new Minimatch(pattern.replace(/\\/g, '/').replace(/^\.\//, ''), { dot: true });
-      compiled.set(pattern, matcher);
-    }
-    for (let i = 0; i < parts.length; i++) if (matcher.match(parts.slice(i).join('/'))) return true;
-  }
-  return false;
-}
 
 function isStatementLike(node: ts.Node): boolean {
   return ts.isStatement(node) || ts.isClassElement(node) || ts.isVariableStatement(node);

@@ -30,6 +30,11 @@ const SCRIPT_KINDS: Readonly<Record<string, ts.ScriptKind>> = {
   '.json': ts.ScriptKind.JSON,
 };
 
+/** The script kind the compiler should use for a file, by its extension (TS when unknown). */
+export function scriptKindOf(fileName: string): ts.ScriptKind {
+  return SCRIPT_KINDS[path.extname(fileName).toLowerCase()] ?? ts.ScriptKind.TS;
+}
+
 /**
  * One TypeScript project: a warm LanguageService over a root set and compiler options. The
  * service keeps the program up to date incrementally: when only one file's version changed, the
@@ -63,7 +68,7 @@ export class Project {
         const text = readText(fileName);
         return text === undefined ? undefined : ts.ScriptSnapshot.fromString(text);
       },
-      getScriptKind: (fileName) => SCRIPT_KINDS[path.extname(fileName).toLowerCase()] ?? ts.ScriptKind.TS,
+      getScriptKind: scriptKindOf,
       getCompilationSettings: () => this.options,
       getProjectReferences: () => this.projectReferences,
       getCurrentDirectory: () => this.currentDirectory,
