@@ -79,20 +79,25 @@ export interface FixCase {
   code: string;
   /** Which finding of the rule to fix (document order). */
   index?: number;
+  /** Which of its fixes (default: the first, the best one). */
+  fixIndex?: number;
   /** The fixed text, or undefined when no fix may be offered. */
   expected: string | undefined;
   safety?: Fix['safety'];
   fileName?: string;
+  /** Settings for this case (default: the runner's). */
+  settings?: EngineSettings;
 }
 
-export function runCases(ruleId: string, cases: readonly FixCase[]): void {
+/** One test per case: apply the chosen fix, compare the exact text, re-parse, re-analyse. */
+export function runCases(ruleId: string, cases: readonly FixCase[], defaults: Target = {}): void {
   for (const testCase of cases) {
     it(testCase.name, async () => {
-      const target = { fileName: testCase.fileName };
+      const target: Target = { fileName: testCase.fileName ?? defaults.fileName, settings: testCase.settings ?? defaults.settings };
       const before = await findings(testCase.code, ruleId, target);
       const finding = before[testCase.index ?? 0];
       assert.ok(finding, `no ${ruleId} finding in:\n${testCase.code}`);
-      const fix = finding.fixes?.[0];
+      const fix = finding.fixes?.[testCase.fixIndex ?? 0];
       if (testCase.expected === undefined) {
         assert.equal(fix, undefined, `unexpected fix ${JSON.stringify(fix)}`);
         return;

@@ -3,12 +3,11 @@
 // re-analysed (the fixed finding is gone). Fix-all must add one import and be idempotent.
 import * as assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { applyEdits } from '../../server/src/engine/fixes';
 import { registry } from '../../server/src/engine/registry';
 import type { RuleLevel } from '../../server/src/engine/settings';
-import type { Finding, Fix } from '../../server/src/engine/types';
+import type { Finding } from '../../server/src/engine/types';
 import { testEngine } from '../helpers/engine';
-import { assertParses, lines } from './fixCases';
+import { assertParses, lines, runCases } from './fixCases';
 
 async function findings(code: string, ruleId: string): Promise<Finding[]> {
   const engine = await testEngine();
@@ -17,39 +16,6 @@ async function findings(code: string, ruleId: string): Promise<Finding[]> {
   return result.findings.filter((f) => f.ruleId === ruleId);
 }
 
-interface FixCase {
-  name: string;
-  code: string;
-  /** Which finding of the rule to fix (document order). */
-  index?: number;
-  /** Which of the finding's fixes to apply (default: the first, the best one). */
-  fixIndex?: number;
-  /** The fixed text, or undefined when no fix may be offered. */
-  expected: string | undefined;
-  safety?: Fix['safety'];
-}
-
-function runCases(ruleId: string, cases: readonly FixCase[]): void {
-  for (const testCase of cases) {
-    it(testCase.name, async () => {
-      const before = await findings(testCase.code, ruleId);
-      const finding = before[testCase.index ?? 0];
-      assert.ok(finding, `no ${ruleId} finding in:\n${testCase.code}`);
-      const fix = finding.fixes?.[testCase.fixIndex ?? 0];
-      if (testCase.expected === undefined) {
-        assert.equal(fix, undefined, `unexpected fix ${JSON.stringify(fix)}`);
-        return;
-      }
-      assert.ok(fix, 'no fix offered');
-      if (testCase.safety !== undefined) assert.equal(fix.safety, testCase.safety);
-      const fixed = applyEdits(testCase.code, fix.edits);
-      assert.equal(fixed, testCase.expected);
-      await assertParses(fixed);
-      const afterFix = await findings(fixed, ruleId);
-      assert.equal(afterFix.length, before.length - 1, `the fixed finding is still reported:\n${fixed}`);
-    });
-  }
-}
 
 describe('python fix: time.sleep -> await asyncio.sleep', () => {
   runCases('blocking-call-in-async', [

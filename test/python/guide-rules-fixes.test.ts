@@ -4,12 +4,15 @@
 // re-parsed (tree-sitter, and CPython when available) and re-analysed (the fixed finding is gone).
 import * as assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { applyEdits } from '../../server/src/engine/fixes';
 import { registry } from '../../server/src/engine/registry';
 import type { EngineSettings } from '../../server/src/engine/settings';
-import type { Finding, Fix } from '../../server/src/engine/types';
+import type { Finding } from '../../server/src/engine/types';
 import { testEngine } from '../helpers/engine';
-import { assertParses, lines } from './fixCases';
+import { assertParses, lines, runCases } from './fixCases';
+
+function runCasesWithDefaults(ruleId: string, cases: Parameters<typeof runCases>[1]): void {
+  runCases(ruleId, cases, { settings: SETTINGS });
+}
 
 const SETTINGS: EngineSettings = { preview: true };
 
@@ -20,43 +23,9 @@ async function findings(code: string, ruleId: string, settings: EngineSettings =
   return result.findings.filter((f) => f.ruleId === ruleId);
 }
 
-interface FixCase {
-  name: string;
-  code: string;
-  /** Which finding of the rule to fix (document order). */
-  index?: number;
-  /** Which of its fixes (default: the first). */
-  fixIndex?: number;
-  /** The fixed text, or undefined when no fix may be offered. */
-  expected: string | undefined;
-  safety?: Fix['safety'];
-  settings?: EngineSettings;
-}
-
-function runCases(ruleId: string, cases: readonly FixCase[]): void {
-  for (const testCase of cases) {
-    it(testCase.name, async () => {
-      const before = await findings(testCase.code, ruleId, testCase.settings);
-      const finding = before[testCase.index ?? 0];
-      assert.ok(finding, `no ${ruleId} finding in:\n${testCase.code}`);
-      const fix = finding.fixes?.[testCase.fixIndex ?? 0];
-      if (testCase.expected === undefined) {
-        assert.equal(fix, undefined, `unexpected fix ${JSON.stringify(fix)}`);
-        return;
-      }
-      assert.ok(fix, 'no fix offered');
-      if (testCase.safety !== undefined) assert.equal(fix.safety, testCase.safety);
-      const fixed = applyEdits(testCase.code, fix.edits);
-      assert.equal(fixed, testCase.expected);
-      await assertParses(fixed);
-      const afterFix = await findings(fixed, ruleId, testCase.settings);
-      assert.equal(afterFix.length, before.length - 1, `the fixed finding is still reported:\n${fixed}`);
-    });
-  }
-}
 
 describe('python fix: swallowed-cancellation', () => {
-  runCases('swallowed-cancellation', [
+  runCasesWithDefaults('swallowed-cancellation', [
     {
       name: 're-raises after the last statement, with its indentation',
       code: lines('import asyncio', '', 'async def f(job):', '    try:', '        await job()', '    except asyncio.CancelledError:', '        log("stop")  # note'),
@@ -110,7 +79,7 @@ describe('python fix: swallowed-cancellation', () => {
 });
 
 describe('python fix: unshielded-cleanup', () => {
-  runCases('unshielded-cleanup', [
+  runCasesWithDefaults('unshielded-cleanup', [
     {
       name: 'wraps the awaited call in asyncio.shield',
       code: lines('import asyncio', '', 'async def f(conn, job):', '    try:', '        await job()', '    finally:', '        await conn.close()'),
@@ -132,7 +101,7 @@ describe('python fix: unshielded-cleanup', () => {
 });
 
 describe('python fix: unawaited-coroutine', () => {
-  runCases('unawaited-coroutine', [
+  runCasesWithDefaults('unawaited-coroutine', [
     {
       name: 'adds await to a statement (safe)',
       code: lines('async def notify():', '    pass', '', 'async def f():', '    notify()'),
@@ -161,7 +130,7 @@ describe('python fix: unawaited-coroutine', () => {
 });
 
 describe('python fix: prefer-task-group', () => {
-  runCases('prefer-task-group', [
+  runCasesWithDefaults('prefer-task-group', [
     {
       name: 'a, b = await asyncio.gather(x(), y())',
       code: lines('import asyncio', '', 'async def f(x, y):', '    a, b = await asyncio.gather(x(), y(1))', '    return a, b'),
@@ -204,7 +173,7 @@ describe('python fix: prefer-task-group', () => {
 });
 
 describe('python fix: missing-timeout', () => {
-  runCases('missing-timeout', [
+  runCasesWithDefaults('missing-timeout', [
     {
       name: 'adds timeout= to an httpx request',
       code: lines('import httpx', '', 'async def f(url):', '    async with httpx.AsyncClient() as client:', '        return await client.get(url)'),
@@ -231,7 +200,7 @@ describe('python fix: missing-timeout', () => {
 });
 
 describe('python fix: untracked-task', () => {
-  runCases('untracked-task', [
+  runCasesWithDefaults('untracked-task', [
     {
       name: 'starts the task on the enclosing TaskGroup',
       code: lines('import asyncio', '', 'async def f(events):', '    async with asyncio.TaskGroup() as tg:', '        for e in events:', '            asyncio.create_task(notify(e), name="n")'),
@@ -306,7 +275,7 @@ describe('python fix: untracked-task', () => {
 });
 
 describe('python fix: blocking-call-in-async -> aiofiles', () => {
-  runCases('blocking-call-in-async', [
+  runCasesWithDefaults('blocking-call-in-async', [
     {
       name: 'read and write shapes are awaited',
       code: lines('import json', '', 'async def f(p, q):', '    with open(p) as src:', '        data = src.read()', '    with open(q, "w") as dst:', '        dst.write(data)', '    return json.loads(data)'),

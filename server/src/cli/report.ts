@@ -3,17 +3,7 @@ import type { Severity } from '../engine/types';
 import type { FileFinding } from './analyzeFile';
 
 /** One finding as the CLI prints it (1-based lines and columns; `file` relative to the cwd, with `/`). */
-export interface CliFinding {
-  file: string;
-  line: number;
-  column: number;
-  endLine: number;
-  endColumn: number;
-  rule: string;
-  severity: Severity;
-  message: string;
-  fixable: boolean;
-}
+export type CliFinding = { file: string } & Omit<FileFinding, 'hasFix'>;
 
 /** The path as shown: relative to the cwd when inside it, always with forward slashes. */
 export function displayPath(file: string, cwd: string): string {
