@@ -14,7 +14,7 @@ import { filesUnder } from './walkFiles';
 
 const here = __dirname; // out/bench/bench
 const outRoot = path.dirname(here); // out/bench
-const repoRoot = path.resolve(outRoot, '..', '..');
+const repoRoot = process.env.AG_REPO_ROOT ?? path.resolve(outRoot, '..', '..');
 const dist = path.join(outRoot, 'dist');
 const corpusRoot = path.join(outRoot, 'corpus');
 const node = process.execPath;
@@ -281,9 +281,11 @@ async function main(): Promise<void> {
     ...notes.map((n) => `- ${n}`),
     '',
   ].join('\n');
-  await mkdir(path.join(repoRoot, 'bench', 'results'), { recursive: true });
-  await writeFile(path.join(repoRoot, 'bench', 'results', 'latest.md'), report);
-  log(`written to bench/results/latest.md`);
+  // AG_BENCH_REPORT: write a partial run's table elsewhere, keeping bench/results/latest.md.
+  const reportFile = process.env.AG_BENCH_REPORT ?? path.join(repoRoot, 'bench', 'results', 'latest.md');
+  await mkdir(path.dirname(reportFile), { recursive: true });
+  await writeFile(reportFile, report);
+  log(`written to ${path.relative(repoRoot, reportFile)}`);
 }
 
 main().catch((error: unknown) => {

@@ -7,7 +7,8 @@ import { fileURLToPath } from 'node:url';
 import * as esbuild from 'esbuild';
 
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
-const outRoot = path.join(root, 'out', 'bench');
+// AG_BENCH_OUT (a folder under the repo, e.g. out/bench-ts) lets several people bench side by side.
+const outRoot = path.resolve(root, process.env.AG_BENCH_OUT ?? path.join('out', 'bench'));
 
 function run(args) {
   const result = spawnSync(process.execPath, args, { cwd: root, stdio: 'inherit' });
@@ -31,4 +32,5 @@ await esbuild.build({
   // Loaded from node_modules as they are: both find their WASM files beside their own code.
   external: ['@astral-sh/ruff-wasm-nodejs', 'web-tree-sitter'],
 });
+process.env.AG_REPO_ROOT = root;
 run([path.join(outRoot, 'bench', 'main.js'), ...process.argv.slice(2)]);
