@@ -2,7 +2,7 @@
 // suppression comments, isolation of a failing rule, positions.
 import * as assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { optionsOf, packForFile } from '../server/src/engine/engine';
+import { describeTimings, optionsOf, packForFile } from '../server/src/engine/engine';
 import type { Check } from '../server/src/engine/languagePack';
 import { registry } from '../server/src/engine/registry';
 import { defineRule } from '../server/src/engine/rule';
@@ -105,6 +105,18 @@ describe('suppression comments', () => {
       const fixed = text.slice(0, edit.start) + edit.newText + text.slice(edit.end);
       assert.deepEqual(blocking(engine.analyze({ text: fixed, fileName }).findings), [], fixed);
     }
+  });
+});
+
+describe('timings', () => {
+  it('records the parse and every rule that ran, and names the slowest parts', async () => {
+    const engine = await testEngine();
+    const result = engine.analyze({ text: SLEEPY, fileName: 'a.py', settings: { rules: { 'swallowed-exception': 'off' } } });
+    assert.ok(result.timings.parseMs >= 0);
+    assert.ok(BLOCKING in result.timings.rules, 'a rule that ran has a timing');
+    assert.ok(!('swallowed-exception' in result.timings.rules), 'a rule turned off has none');
+    const described = describeTimings({ parseMs: 5, structureMs: 1, rules: { a: 9, b: 2, c: 7 } }, 3);
+    assert.equal(described, 'a 9.0 ms, c 7.0 ms, parse 5.0 ms');
   });
 });
 

@@ -32,6 +32,28 @@ export interface AnalysisResult {
   internalErrors: string[];
   /** Why the file was not analysed (too large, binary, minified, nested too deeply), when it was not. */
   skipped?: string;
+  /** Where the time went, in milliseconds: the parse, the structure walk, and each rule that ran. */
+  timings: AnalysisTimings;
+}
+
+export interface AnalysisTimings {
+  parseMs: number;
+  structureMs: number;
+  rules: Record<string, number>;
+}
+
+/** The `count` slowest parts of an analysis, for logs: "parse 12 ms, blocking-call-in-async 30 ms". */
+export function describeTimings(timings: AnalysisTimings, count = 3): string {
+  const parts: [string, number][] = [
+    ['parse', timings.parseMs],
+    ['structure', timings.structureMs],
+    ...Object.entries(timings.rules),
+  ];
+  return parts
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, count)
+    .map(([name, ms]) => `${name} ${ms.toFixed(1)} ms`)
+    .join(', ');
 }
 
 /** Files over this many characters are not analysed (the parse alone would stall an editor). */
@@ -132,14 +154,16 @@ export class Engine {
   analyze(input: AnalyzeInput): AnalysisResult {
     const source = new SourceText(input.text);
     const pack = packForFile(input.fileName, input.languageId);
-    const result: AnalysisResult = { findings: [], source, pack, internalErrors: [] };
+    const result: AnalysisResult = { findings: [], source, pack, internalErrors: [], timings: { parseMs: 0, structureMs: 0, rules: {} } };
     if (pack === undefined || this.unavailable.has(pack.id)) return result;
     result.skipped = skipReason(input.text);
     if (result.skipped !== undefined) return result;
 
     let parsed: unknown;
+    const parseStarted = performance.now();
     try {
       parsed = pack.parse(source, input.fileName);
+      result.timings.parseMs = performance.now() - parseStarted;
     } catch (error) {
       if (error instanceof RangeError) {
         result.skipped = 'not analysed: nested too deeply for the parser';
@@ -163,11 +187,13 @@ export class Engine {
 
   private runChecks(pack: AnyPack, parsed: unknown, source: SourceText, input: AnalyzeInput, result: AnalysisResult): void {
     let structure: ReturnType<AnyPack['structure']> = { comments: [], depth: 0 };
+    const structureStarted = performance.now();
     try {
       structure = pack.structure(parsed);
     } catch (error) {
       this.internalError(result, `reading the structure of ${input.fileName} failed: ${describe(error)}`);
     }
+    result.timings.structureMs = performance.now() - structureStarted;
     if (structure.depth > MAX_TREE_DEPTH) {
       result.skipped = `not analysed: the code nests ${structure.depth} levels deep (the limit is ${MAX_TREE_DEPTH})`;
       return;
@@ -178,6 +204,7 @@ export class Engine {
       const level = levelOf(check.rule, input.settings, pack.id);
       if (level === 'off') continue;
       const reports: Report[] = [];
+      const ruleStarted = performance.now();
       try {
         check.run({
           parsed,
@@ -190,6 +217,8 @@ export class Engine {
       } catch (error) {
         this.internalError(result, `rule ${check.rule.id} failed on ${input.fileName}: ${describe(error)}`);
         continue;
+      } finally {
+        result.timings.rules[check.rule.id] = performance.now() - ruleStarted;
       }
       const codes = noqaCodes(check.rule);
       for (const report of reports) {

@@ -24,7 +24,7 @@ import {
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { collectFiles } from '../cli/walk';
 import { ConfigResolver, WATCHED_CONFIG_NAMES, type ConfigProblem } from '../config';
-import { Engine, packForFile, supportedExtensions } from '../engine/engine';
+import { describeTimings, Engine, packForFile, supportedExtensions } from '../engine/engine';
 import type { EngineSettings } from '../engine/settings';
 import type { PackId } from '../engine/types';
 import { rulesToInstruct, writeInstructions } from '../instructions';
@@ -282,6 +282,11 @@ class GuardrailsServer {
     if (analysis.result.pack?.projectProblems !== undefined) this.scheduleConfigPublish();
     const skipped = analysis.result.skipped;
     if (skipped !== undefined) this.connection.console.info(`${fileNameOf(document)}: ${skipped}`);
+    if (analysis.elapsedMs > settings.timeBudgetMs) {
+      this.connection.console.warn(
+        `${fileNameOf(document)}: analysis took ${Math.round(analysis.elapsedMs)} ms, over the ${settings.timeBudgetMs} ms budget (slowest: ${describeTimings(analysis.result.timings)})`,
+      );
+    }
     this.status({
       state: 'ready',
       uri,
