@@ -14,7 +14,7 @@ const check: PythonCheck = {
       const statement = parent.type === 'expression_statement' && parent.namedChildCount === 1;
       const returned = parent.type === 'return_statement' && scope.isAsync;
       if (!statement && !returned) continue;
-      const coroutine = coroutineCall(facts, call, scope);
+      const coroutine = coroutineCall(facts, call, scope, context.fileName);
       if (coroutine === undefined) continue;
       const fixes: Fix[] = [];
       if (scope.isAsync && !call.hasError) {

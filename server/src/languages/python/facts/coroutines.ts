@@ -1,14 +1,15 @@
 import type { Node } from 'web-tree-sitter';
 import type { PythonFacts } from './facts';
 import { type Made, madeBy, methodCall } from './objects';
+import { projectKind, type ProjectKind } from './projectModules';
 import type { Scope } from './scopes';
 
 /**
  * Which calls return a coroutine (or another awaitable that does nothing until awaited), from
  * what one file shows: its own `async def`s (module functions and methods of the same class),
  * asyncio's coroutine functions, and the async APIs of well-known libraries on objects whose
- * construction the file shows. Other modules' async defs are not known: the engine analyses one
- * file at a time.
+ * construction the file shows; and, when the file's path is known, the `async def`s of the
+ * project's other modules that the file imports (read from disk by {@link projectKind}).
  */
 
 /** Module-level coroutine functions (and awaitables that do nothing until awaited). */
@@ -130,13 +131,120 @@ function enclosingMethod(scope: Scope): { classScope: Scope; self: string } | un
   return { classScope: s.parent, self: name.text };
 }
 
+/** A name of another module of the project, as imported: `level` leading dots, then the dotted path. */
+export interface ProjectReference {
+  level: number;
+  dotted: string[];
+}
+
+/** The dotted parts of a `dotted_name` node. */
+function dottedParts(node: Node): string[] {
+  return node.type === 'dotted_name' ? node.namedChildren.filter((c): c is Node => c?.type === 'identifier').map((c) => c.text) : [node.text];
+}
+
+/** What a name bound only by relative imports (`from .svc import fetch as f`) imports, if they agree. */
+function relativeImport(facts: PythonFacts, name: string, from: Scope): ProjectReference | undefined {
+  let scope: Scope | undefined = from.globals.has(name) ? facts.module : from;
+  let first = true;
+  while (scope !== undefined) {
+    if (scope.kind === 'class' && !first) {
+      scope = scope.parent;
+      continue;
+    }
+    first = false;
+    const bindings = scope.bindings.get(name);
+    if (bindings !== undefined && bindings.length > 0) {
+      let found: ProjectReference | undefined;
+      for (const binding of bindings) {
+        if (binding.kind !== 'relative-import') return undefined;
+        const statement = binding.node.parent;
+        const moduleNode = statement?.childForFieldName('module_name');
+        if (statement?.type !== 'import_from_statement' || moduleNode?.type !== 'relative_import') return undefined;
+        const imported = binding.node.type === 'aliased_import' ? binding.node.childForFieldName('name') : binding.node;
+        if (imported === null) return undefined;
+        const text = moduleNode.text.replace(/\s+/g, '');
+        const level = /^\.*/.exec(text)?.[0].length ?? 0;
+        const module = text.slice(level);
+        const reference = { level, dotted: [...(module === '' ? [] : module.split('.')), ...dottedParts(imported)] };
+        if (found !== undefined && found.dotted.join('.') !== reference.dotted.join('.')) return undefined;
+        found = reference;
+      }
+      return found;
+    }
+    if (scope.hasWildcardImport) return undefined;
+    scope = scope.parent;
+  }
+  return undefined;
+}
+
+/**
+ * What an identifier or a dotted attribute chain stands for as a name of a project module, through
+ * imports (absolute or relative): `svc.fetch` after `from . import svc` is `{ level: 1, dotted:
+ * ['svc', 'fetch'] }`. Undefined for locals, builtins and anything else.
+ */
+export function projectReference(facts: PythonFacts, node: Node, scope: Scope): ProjectReference | undefined {
+  if (node.type === 'identifier') {
+    const resolution = facts.resolve(node.text, scope);
+    if (resolution.kind === 'import') return { level: 0, dotted: resolution.qualified.split('.') };
+    if (resolution.kind === 'unknown') return relativeImport(facts, node.text, scope);
+    return undefined;
+  }
+  if (node.type === 'attribute') {
+    const object = node.childForFieldName('object');
+    const attribute = node.childForFieldName('attribute');
+    if (object === null || attribute === null) return undefined;
+    const head = projectReference(facts, object, scope);
+    return head === undefined ? undefined : { level: head.level, dotted: [...head.dotted, attribute.text] };
+  }
+  return undefined;
+}
+
+/** What `reference` is in the project's modules, seen from `fileName`. */
+export function projectKindOf(fileName: string | undefined, reference: ProjectReference | undefined): ProjectKind | undefined {
+  if (fileName === undefined || reference === undefined) return undefined;
+  return projectKind(fileName, reference.level, reference.dotted);
+}
+
+/** The project class an object was made from (`c = Client()`, `c: Client`), through any import. */
+export function projectClassOf(
+  facts: PythonFacts,
+  fileName: string | undefined,
+  receiver: Node,
+  scope: Scope,
+  made: Made | undefined = madeBy(facts, receiver, scope),
+): ProjectReference | undefined {
+  if (fileName === undefined) return undefined;
+  let factory: Node | undefined;
+  let factoryScope = scope;
+  if (made !== undefined) {
+    if (made.factory.includes('#')) return undefined;
+    const reference = { level: 0, dotted: made.factory.split('.') };
+    return projectKindOf(fileName, reference) === 'class' ? reference : undefined;
+  }
+  if (receiver.type === 'identifier') {
+    const assigned = facts.assignedValue(receiver, scope);
+    let value = assigned?.value;
+    while (value !== undefined && (value.type === 'await' || value.type === 'parenthesized_expression')) value = value.namedChildren.find((c) => c !== null && c.type !== 'comment') ?? undefined;
+    if (value?.type === 'call') {
+      factory = value.childForFieldName('function') ?? undefined;
+      factoryScope = assigned?.scope ?? scope;
+    }
+  }
+  if (factory === undefined) return undefined;
+  const reference = projectReference(facts, factory, factoryScope);
+  return reference !== undefined && projectKindOf(fileName, reference) === 'class' ? reference : undefined;
+}
+
 export interface CoroutineCall {
   /** How the message names the callee. */
   label: string;
 }
 
-/** What the call returns a coroutine from, or undefined when that is not known. */
-export function coroutineCall(facts: PythonFacts, call: Node, scope: Scope): CoroutineCall | undefined {
+/**
+ * What the call returns a coroutine from, or undefined when that is not known. With `fileName`
+ * (an absolute path), the `async def`s of the project modules the file imports count too.
+ */
+export function coroutineCall(facts: PythonFacts, call: Node, scope: Scope, fileName?: string): CoroutineCall | undefined {
   const callee = call.childForFieldName('function');
   if (callee === null) return undefined;
   if (callee.type === 'identifier') {
@@ -153,8 +261,10 @@ export function coroutineCall(facts: PythonFacts, call: Node, scope: Scope): Cor
   const qualified = facts.qualifiedName(callee, scope);
   if (qualified !== undefined) {
     if (COROUTINE_FUNCTIONS.has(qualified) || COROUTINE_MODULES.some((m) => qualified.startsWith(m))) return { label: qualified };
+    if (fileName !== undefined && !qualified.startsWith('builtins.') && projectKind(fileName, 0, qualified.split('.')) === 'async') return { label: callee.text };
     return undefined;
   }
+  if (fileName !== undefined && projectKindOf(fileName, projectReference(facts, callee, scope)) === 'async') return { label: callee.text };
   const method = methodCall(call);
   if (method === undefined) return undefined;
   // `self.method()` of an `async def method` in the same class.
@@ -170,8 +280,11 @@ export function coroutineCall(facts: PythonFacts, call: Node, scope: Scope): Cor
     }
   }
   const made: Made | undefined = madeBy(facts, method.receiver, scope);
-  if (made === undefined) return undefined;
-  const methods = COROUTINE_METHODS.get(made.factory);
-  if (methods?.has(method.method) === true) return { label: `${made.factory.replace('#', '().')}().${method.method}` };
+  const methods = made === undefined ? undefined : COROUTINE_METHODS.get(made.factory);
+  if (made !== undefined && methods?.has(method.method) === true) return { label: `${made.factory.replace('#', '().')}().${method.method}` };
+  const projectClass = projectClassOf(facts, fileName, method.receiver, scope, made);
+  if (projectClass !== undefined && projectKind(fileName ?? '', projectClass.level, [...projectClass.dotted, method.method]) === 'async') {
+    return { label: `${projectClass.dotted[projectClass.dotted.length - 1]}().${method.method}` };
+  }
   return undefined;
 }
