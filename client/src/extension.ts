@@ -3,14 +3,11 @@
  * shows its state in a Language Status item, and offers four commands. Every analysis, setting
  * lookup and fix happens in the server (dist/server.js).
  */
-import * as path from 'node:path';
 import * as vscode from 'vscode';
 import {
   CloseAction,
   DiagnosticPullMode,
-  DidChangeWatchedFilesNotification,
   ErrorAction,
-  FileChangeType,
   ExecuteCommandRequest,
   LanguageClient,
   State,
@@ -28,7 +25,6 @@ import {
   type WriteInstructionsResult,
 } from '../../server/src/lsp/protocol';
 import { DOCUMENT_SELECTOR, LANGUAGE_IDS, NOTEBOOK_CELL_SELECTOR, type ClientCommand } from './constants';
-import { WATCHED_CONFIG_NAMES as WATCHED_CONFIG_FILES } from '../../server/src/config/types';
 import { CrashPolicy, crashMessage } from './crashPolicy';
 import { StatusItem } from './status';
 
@@ -51,6 +47,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
 
   const crashes = new CrashPolicy();
   let restartTimer: NodeJS.Timeout | undefined;
+  /** Set when the error handler reported a crash (with its restart plan) during the current start. */
+  let crashReported = false;
   const clientOptions: LanguageClientOptions = {
     // Restart after a crash with a growing pause; stop after repeated crashes, saying so.
     errorHandler: {
@@ -59,6 +57,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
         if (stopRequested) return { action: CloseAction.DoNotRestart, handled: true };
         const decision = crashes.crashed();
         const message = crashMessage(decision);
+        crashReported = true;
         output.error(message);
         status.failed(message);
         if (!('giveUp' in decision)) {
@@ -70,16 +69,19 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
         return { action: CloseAction.DoNotRestart, handled: true };
       },
     },
+    // A server that dies while starting is reported once, by the crash handling above (status item
+    // and output), instead of the library's own pop-ups on top of it; no retry from here.
+    initializationFailedHandler: (error) => {
+      output.error(`The server failed to initialise: ${describe(error)}`);
+      return false;
+    },
     documentSelector: [...DOCUMENT_SELECTOR, NOTEBOOK_CELL_SELECTOR],
     outputChannel: output,
     // The server pulls settings per resource (workspace/configuration); registering the section
     // only makes the client send workspace/didChangeConfiguration so the server re-pulls them.
-    // Config files are also watched from here (besides the server's dynamic registration): some
-    // hosts only deliver file events for watchers the extension itself created.
-    synchronize: {
-      configurationSection: SECTION,
-      fileEvents: vscode.workspace.createFileSystemWatcher(`**/{${WATCHED_CONFIG_FILES.join(',')}}`),
-    },
+    // Config files are watched by the server itself (a dynamic workspace/didChangeWatchedFiles
+    // registration), which also reports the editor's own saves: nothing to forward from here.
+    synchronize: { configurationSection: SECTION },
     diagnosticPullOptions: {
       onChange: true,
       onSave: true,
@@ -97,6 +99,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     languageClient.onDidChangeState(({ newState }) => {
       switch (newState) {
         case State.Starting:
+          crashReported = false;
           status.starting();
           break;
         case State.Running:
@@ -104,25 +107,15 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
           status.running();
           break;
         case State.StartFailed:
-          status.failed('The server could not be started; see the output.');
+          // A server that died while starting was already reported as a crash, with what happens
+          // next (a restart, or giving up): keep that message.
+          if (!crashReported) status.failed('The server could not be started; see the output.');
           break;
         case State.Stopped:
           // An unexpected stop is reported by the error handler (with the restart plan).
           if (stopRequested) status.stopped();
           break;
       }
-    }),
-  );
-
-  // A config file saved in the editor is reported to the server at once, whatever the host's file
-  // watcher does (it may not report the editor's own writes).
-  context.subscriptions.push(
-    vscode.workspace.onDidSaveTextDocument((document) => {
-      if (document.uri.scheme !== 'file' || !WATCHED_CONFIG_FILES.includes(path.basename(document.uri.fsPath))) return;
-      if (languageClient.state !== State.Running) return;
-      languageClient
-        .sendNotification(DidChangeWatchedFilesNotification.type, { changes: [{ uri: document.uri.toString(), type: FileChangeType.Changed }] })
-        .catch((error: unknown) => output.warn(`Could not report the saved config file: ${describe(error)}`));
     }),
   );
 

@@ -18,6 +18,8 @@ const ICONS: Readonly<Record<Shown, string>> = {
 export class StatusItem implements vscode.Disposable {
   private readonly item: vscode.LanguageStatusItem;
   private state: Shown = 'starting';
+  /** The error shown is the client's own (a crash, a failed start): a successful start clears it. */
+  private clientError = false;
   private lastAnalysis: { uri?: string; elapsedMs: number; budgetMs?: number } | undefined;
 
   constructor() {
@@ -32,6 +34,7 @@ export class StatusItem implements vscode.Disposable {
     if (params.elapsedMs !== undefined) {
       this.lastAnalysis = { uri: params.uri, elapsedMs: params.elapsedMs, budgetMs: params.timeBudgetMs };
     }
+    this.clientError = false;
     this.show(params.state, params.message);
   }
 
@@ -39,13 +42,20 @@ export class StatusItem implements vscode.Disposable {
     this.show('starting');
   }
 
-  /** The client finished its handshake: ready unless the server already reported a problem. */
+  /**
+   * The client finished its handshake: ready, unless the server already reported a problem (a
+   * crash or failed start reported by the client is over once the server runs again).
+   */
   running(): void {
-    if (this.state !== 'error') this.show('ready');
+    if (this.state !== 'error' || this.clientError) {
+      this.clientError = false;
+      this.show('ready');
+    }
   }
 
   /** Start failed, or the server went away without being asked to. */
   failed(message: string): void {
+    this.clientError = true;
     this.show('error', message);
   }
 

@@ -11,13 +11,14 @@
  * Each session gets fresh scratch folders (HOME, XDG_*, user data, extensions) and a fresh copy of
  * the fixture workspace, so runs never see each other's state.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, existsSync } from 'node:fs';
 import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
+import { promisify } from 'node:util';
 import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
 
 export const repoRoot = path.resolve(__dirname, '..', '..', '..');
@@ -396,6 +397,58 @@ export class EditorSession {
   async save(): Promise<void> {
     await this.page.keyboard.press('Control+S');
     await waitFor('the editor to be saved', async () => ((await this.page.locator('.tab.active.dirty').count()) === 0 ? true : undefined), 20_000);
+  }
+
+  /**
+   * The process ids of our language server in this session: the `dist/server.js` of the extension
+   * installed into this session's extensions folder (so other sessions' servers never match).
+   */
+  async languageServerPids(): Promise<number[]> {
+    const marker = path.join(this.scratch, 'extensions') + path.sep;
+    const { stdout } = await promisify(execFile)('ps', ['-eww', '-o', 'pid=,args=']);
+    const pids: number[] = [];
+    for (const line of stdout.split('\n')) {
+      const match = /^\s*(\d+)\s+(.*)$/.exec(line);
+      if (match !== null && match[2].includes(marker) && /[\\/]dist[\\/]server\.js\b/.test(match[2])) pids.push(Number(match[1]));
+    }
+    return pids;
+  }
+
+  /** Waits for exactly one language server process (other than `not`) and returns its id. */
+  async waitForLanguageServer(not: readonly number[] = [], timeoutMs = 60_000): Promise<number> {
+    return waitFor('a language server process', async () => {
+      const pids = (await this.languageServerPids()).filter((pid) => !not.includes(pid));
+      return pids.length === 1 ? pids[0] : undefined;
+    }, timeoutMs, 100);
+  }
+
+  /**
+   * Hovers the status bar's language status until our item's text satisfies `accept`, and returns
+   * that text (the icon shows as the codicon's name, e.g. `codicon-check`, in front of it).
+   */
+  async waitForLanguageStatus(what: string, accept: (text: string) => boolean, timeoutMs = 60_000): Promise<string> {
+    const languageStatus = this.page.locator('.statusbar-item[id="status.languageStatus"]');
+    const item = this.page.locator('.hover-language-status', { hasText: 'Async Guardrails' }).first();
+    return waitFor(`the language status: ${what}`, async () => {
+      // Away and back, so the hover is rendered afresh.
+      await this.page.mouse.move(640, 300);
+      await languageStatus.hover();
+      await item.waitFor({ timeout: 3_000 });
+      const icons = await item.locator('.codicon').evaluateAll((nodes) => nodes.map((n) => [...n.classList].filter((c) => c.startsWith('codicon-')).join(' ')));
+      const text = `${icons.join(' ')} ${await item.innerText()}`.replace(/\s+/g, ' ').trim();
+      return accept(text) ? text : undefined;
+    }, timeoutMs, 500);
+  }
+
+  /** Runs `body`; when it fails, saves a screenshot named `failed-<name>` before rethrowing. */
+  async screenshotOnFailure<T>(name: string, body: () => Promise<T>): Promise<T> {
+    try {
+      return await body();
+    } catch (error) {
+      const file = await this.screenshot(`failed-${name}`).catch((shot: unknown) => `none (${String(shot)})`);
+      console.error(`[${this.name}] ${name} failed; screenshot: ${file}`);
+      throw error;
+    }
   }
 
   /** Waits until the file on disk satisfies `accept`, and returns its text. */

@@ -31,9 +31,20 @@ describe('README pictures', { skip, timeout: 300_000 }, () => {
   it('squiggle-hover.png: the squiggle and its hover', async () => {
     await vscode.open('onsave.py');
     await vscode.waitForSquiggleCount(2);
-    const hover = await vscode.hoverSquiggle(0, 'blocking-call-in-async');
     // The hover's status line settles on "Quick Fix... (Ctrl+.)" once the code actions are known.
-    await hover.getByText('Quick Fix', { exact: false }).first().waitFor();
+    // Under load it can stay on "Checking for quick fixes…" (a code-action request overtaken by
+    // the first analysis): hover afresh rather than wait on that hover forever.
+    const hover = await waitFor('a hover whose quick fixes are known', async () => {
+      const shown = await vscode.hoverSquiggle(0, 'blocking-call-in-async');
+      try {
+        await shown.getByText('Quick Fix', { exact: false }).first().waitFor({ timeout: 10_000 });
+        return shown;
+      } catch (error) {
+        await vscode.page.keyboard.press('Escape');
+        await vscode.page.mouse.move(640, 700);
+        throw error;
+      }
+    }, 60_000, 500);
     const box = await waitFor('the hover box', async () => (await hover.boundingBox()) ?? undefined);
     const file = await vscode.screenshot('squiggle-hover', { target: target('squiggle-hover.png'), clip: { x: 0, y: 36, width: Math.min(1280, box.x + box.width + 40), height: 320 } });
     assertPicture(file);

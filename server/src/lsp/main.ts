@@ -441,7 +441,11 @@ class GuardrailsServer {
   }
 
   /** Files changed on disk: configs are read again, the engine refreshes, the workspace run catches up. */
-  private filesChanged(changes: readonly { file: string; type: FileChangeType }[]): void {
+  private filesChanged(events: readonly { file: string; type: FileChangeType }[]): void {
+    // Editors report one save as several events for the same file: keep the last one per file.
+    const latest = new Map<string, FileChangeType>();
+    for (const { file, type } of events) latest.set(file, type);
+    const changes = [...latest].map(([file, type]) => ({ file, type }));
     const configFiles: string[] = [];
     let projectFileChanged = false;
     let sourceChanged = false;
