@@ -252,7 +252,11 @@ async function main(): Promise<void> {
       `Editor latency: the server is started over node IPC as VS Code starts it; each keystroke is a didChange followed by a diagnostics pull, timed to the answer; ${EDITS} keystrokes typing and erasing a statement inside an async function, 40 ms apart. The "median time" column of these rows holds the p95.`,
       nativeRuff() === undefined ? 'ruff server: not measured (no native ruff on PATH).' : 'ruff server: not driven by this bench yet.',
     );
+  }
 
+  // `--only memory` runs the server memory part alone (it is part of `editor` too).
+  if (want('editor') || want('memory')) {
+    const server = path.join(dist, 'server.js');
     const memoryCorpus = await generateTypeScript(corpusRoot, MEMORY_FILES);
     const memoryFiles = await filesUnder(path.join(memoryCorpus.dir, 'src'), ['.ts']);
     log(`server memory: opening ${memoryFiles.length} TypeScript files, then ${MEMORY_EDITS} edits…`);

@@ -1,4 +1,4 @@
-// `npm run bench [-- --quick] [-- --only ts,py,editor]`: builds the product (production bundles)
+// `npm run bench [-- --quick] [-- --only ts,py,editor,memory]`: builds the product (production bundles)
 // into out/bench/dist and the bench itself into out/bench/bench, then runs it. Needs nothing but
 // `npm ci` (the peer tools are dev dependencies).
 import { spawnSync } from 'node:child_process';

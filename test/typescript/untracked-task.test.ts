@@ -209,4 +209,50 @@ describe('untracked-task (TypeScript, type-aware)', () => {
     // Without types only the same-file async function is known.
     assert.deepEqual(reports.map((r) => text.slice(r.start, r.end)), ['ping()']);
   });
+
+  it('without types, flags `.then(fn)` only on a receiver known to be a promise', async () => {
+    const { default: check } = await import('../../server/src/languages/typescript/checks/untracked-task');
+    const lines = [
+      'async function load() { return 1; }',
+      'const started = load();',
+      'let later = load();',
+      'export function f(cy, $, client, Promise2) {',
+      '  cy.get(".button").then((el) => el.click());', // near-miss: a Cypress chain
+      '  $.ajax("/x").then((data) => data);', // near-miss: a jQuery deferred-like chain
+      '  client.query("select 1").then((rows) => rows);', // near-miss: an unknown receiver
+      '  later.then((x) => x);', // near-miss: `let` may be reassigned
+      '  Promise2.all([]).then((x) => x);', // near-miss: not the global Promise
+      '  fetch("/a").then((r) => r.json());', // expect
+      '  load().then((x) => x).finally(() => 0);', // expect
+      '  Promise.all([load()]).then((x) => x);', // expect
+      '  new Promise((resolve) => resolve(1)).then((x) => x);', // expect
+      '  started.then((x) => x);', // expect
+      '  fetch("/b").then((r) => r.json(), (e) => e);', // near-miss: handled
+      '}',
+      'function shadow(Promise) {',
+      '  Promise.resolve(1).then((x) => x);', // near-miss: a parameter named Promise
+      '}',
+    ];
+    const text = `${lines.join('\n')}\n`;
+    const sourceFile = ts.createSourceFile('fallback.js', text, ts.ScriptTarget.Latest, true, ts.ScriptKind.JS);
+    const reports: { start: number; end: number }[] = [];
+    check.run({
+      parsed: { sourceFile, types: () => undefined },
+      source: new SourceText(text),
+      fileName: 'fallback.js',
+      options: { ignoreVoid: true, ignoreIIFE: false },
+      project: {},
+      report: (r) => reports.push(r),
+    });
+    assert.deepEqual(
+      reports.map((r) => text.slice(r.start, r.end)),
+      [
+        'fetch("/a").then((r) => r.json())',
+        'load().then((x) => x).finally(() => 0)',
+        'Promise.all([load()]).then((x) => x)',
+        'new Promise((resolve) => resolve(1)).then((x) => x)',
+        'started.then((x) => x)',
+      ],
+    );
+  });
 });

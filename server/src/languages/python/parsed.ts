@@ -5,6 +5,8 @@ import type { Check, CheckContext } from '../../engine/languagePack';
 export interface PythonParsed {
   tree: Tree;
   root: Node;
+  /** The text that was parsed (node offsets index into it). */
+  text: string;
 }
 
 export type PythonCheck = Check<PythonParsed>;

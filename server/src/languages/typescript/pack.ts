@@ -2,9 +2,10 @@ import * as ts from 'typescript';
 import checks from 'discover:languages/typescript/checks';
 import type { LanguagePack, SourceComment } from '../../engine/languagePack';
 import type { SourceText } from '../../engine/sourceText';
+import { walkStructure } from './facts/comments';
 import type { TypeScriptParsed, TypeScriptTypes } from './parsed';
 import type { ConfigProblem } from './project/config';
-import { scriptKindOf } from './project/project';
+import { JSDOC_PARSING_MODE, scriptKindOf } from './project/project';
 import { ProjectService } from './project/service';
 
 export type { ConfigProblem } from './project/config';
@@ -22,34 +23,15 @@ export function configProblems(configFiles: readonly string[] = []): ConfigProbl
 }
 
 
-/** Every comment (through the trivia around each token the parser produced) and the tree's depth. */
+/** Edits of files up to this size are parsed by the project directly (larger ones may get no types). */
+const EAGER_TYPES_MAX_LENGTH = 1_000_000;
+
+/** Every comment (with its text) and the tree's depth, in one walk (see walkStructure). */
 function structureOf(parsed: TypeScriptParsed): { comments: SourceComment[]; depth: number } {
   const { sourceFile } = parsed;
-  const text = sourceFile.text;
-  const seen = new Set<number>();
-  const comments: SourceComment[] = [];
-  const add = (ranges: ts.CommentRange[] | undefined): void => {
-    for (const range of ranges ?? []) {
-      if (seen.has(range.pos)) continue;
-      seen.add(range.pos);
-      comments.push({ start: range.pos, end: range.end, text: text.slice(range.pos, range.end) });
-    }
-  };
-  let deepest = 0;
-  const stack: [ts.Node, number][] = [[sourceFile, 0]];
-  while (stack.length > 0) {
-    const [node, depth] = stack.pop() as [ts.Node, number];
-    if (depth > deepest) deepest = depth;
-    add(ts.getLeadingCommentRanges(text, node.pos));
-    add(ts.getTrailingCommentRanges(text, node.end));
-    // JSX text cannot hold comments; everything else may have them between its tokens.
-    if (node.kind !== JSX_TEXT) for (const child of node.getChildren(sourceFile)) stack.push([child, depth + 1]);
-  }
-  return { comments: comments.sort((a, b) => a.start - b.start), depth: deepest };
+  const { comments, depth } = walkStructure(sourceFile);
+  return { comments: comments.map(({ start, end }) => ({ start, end, text: sourceFile.text.slice(start, end) })), depth };
 }
-
-// Read once: every export of the `typescript` module is a getter, slow in a per-node loop.
-const JSX_TEXT = ts.SyntaxKind.JsxText;
 
 const typescriptPack: LanguagePack<TypeScriptParsed> = {
   id: 'typescript',
@@ -66,11 +48,25 @@ const typescriptPack: LanguagePack<TypeScriptParsed> = {
   },
 
   parse(source: SourceText, fileName: string): TypeScriptParsed {
-    const sourceFile = ts.createSourceFile(fileName, source.text, ts.ScriptTarget.Latest, true, scriptKindOf(fileName));
     const text = source.text;
     // Recorded now (cheap), so that other files' programs see this text too.
     projects.update(fileName, text);
     let types: TypeScriptTypes | undefined | null = null;
+    // Parse once, not twice: the program's own SourceFile when its project already holds this
+    // text (the CLI after the first file, the editor for unchanged files); for an edit in a warm
+    // project (types were asked for before, so they will be again), the updated program's.
+    let sourceFile = projects.warmSourceFile(fileName, text);
+    if (sourceFile === undefined && text.length <= EAGER_TYPES_MAX_LENGTH && projects.isWarm(fileName)) {
+      types = projects.typesFor(fileName, text);
+      sourceFile = types?.sourceFile;
+    }
+    sourceFile ??= ts.createSourceFile(
+      fileName,
+      text,
+      { languageVersion: ts.ScriptTarget.Latest, jsDocParsingMode: JSDOC_PARSING_MODE },
+      true,
+      scriptKindOf(fileName),
+    );
     return {
       sourceFile,
       types: () => {

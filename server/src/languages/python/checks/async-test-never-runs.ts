@@ -3,6 +3,7 @@ import type { Fix } from '../../../engine/types';
 import rule from '../../../rules/async-test-never-runs';
 import { topLevelImportEdit } from '../facts/edits';
 import { type PythonFacts, pythonFacts } from '../facts/facts';
+import { field } from '../facts/nodes';
 import type { Scope } from '../facts/scopes';
 import { decoratorExpression, decoratorsOf, indentationBefore, isTestFileName, syntaxIndex } from '../facts/syntaxIndex';
 import type { PythonCheck, PythonCheckContext } from '../parsed';
@@ -14,7 +15,7 @@ type MarkVerdict = 'runs' | 'skipped' | 'other' | 'unknown';
 
 /** What one decorator or `pytestmark` element means for an async test. */
 function judgeMark(facts: PythonFacts, expression: Node, scope: Scope): MarkVerdict {
-  const target = expression.type === 'call' ? expression.childForFieldName('function') : expression;
+  const target = expression.type === 'call' ? field(expression, 'function') : expression;
   if (target === null) return 'unknown';
   const qualified = facts.qualifiedName(target, scope);
   if (qualified === undefined) return 'unknown';
@@ -70,8 +71,8 @@ function collectingClasses(fn: Node): Node[] | undefined {
     if (parent?.type === 'module') return classes;
     if (parent?.type !== 'block' || parent.parent?.type !== 'class_definition') return undefined;
     const cls = parent.parent;
-    if (!/^Test/.test(cls.childForFieldName('name')?.text ?? '')) return undefined;
-    const bases = cls.childForFieldName('superclasses');
+    if (!/^Test/.test(field(cls, 'name')?.text ?? '')) return undefined;
+    const bases = field(cls, 'superclasses');
     if (bases !== null && bases.namedChildren.some((b) => b !== null && b.type !== 'comment' && b.text !== 'object')) return undefined;
     classes.push(cls);
     statement = cls.parent?.type === 'decorated_definition' ? cls.parent : cls;
@@ -133,7 +134,7 @@ const check: PythonCheck = {
     if (importsAny(facts, OTHER_LOOPS)) return;
     let moduleMark: MarkVerdict | undefined;
     for (const fn of syntaxIndex(context.parsed).functions) {
-      const name = fn.childForFieldName('name');
+      const name = field(fn, 'name');
       if (fn.firstChild?.type !== 'async' || name === null || !/^test/.test(name.text)) continue;
       const classes = collectingClasses(fn);
       if (classes === undefined) continue;

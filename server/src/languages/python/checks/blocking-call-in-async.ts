@@ -3,6 +3,7 @@ import type { Fix } from '../../../engine/types';
 import rule from '../../../rules/blocking-call-in-async';
 import { asyncioReference, awaitedReplacement, moduleReference } from '../facts/edits';
 import { type PythonFacts, pythonFacts } from '../facts/facts';
+import { field, parentOf } from '../facts/nodes';
 import { hasSplat, isPath, keywordArgument, madeBy, methodCall, positionalArguments } from '../facts/objects';
 import type { Scope } from '../facts/scopes';
 import { enclosingStatement, indentationBefore } from '../facts/syntaxIndex';
@@ -173,7 +174,7 @@ function waitsForever(call: Node, blockingName: string | undefined, timeoutIndex
 function chainRoot(node: Node): Node | undefined {
   let current: Node | null = node;
   while (current !== null && (current.type === 'attribute' || current.type === 'subscript')) {
-    current = current.type === 'attribute' ? current.childForFieldName('object') : current.childForFieldName('value');
+    current = current.type === 'attribute' ? field(current, 'object') : field(current, 'value');
   }
   return current?.type === 'identifier' ? current : undefined;
 }
@@ -235,7 +236,7 @@ function classifyMethod(facts: PythonFacts, call: Node, scope: Scope): Blocking 
 }
 
 function classify(facts: PythonFacts, call: Node, scope: Scope): Blocking | undefined {
-  const callee = call.childForFieldName('function');
+  const callee = field(call, 'function');
   if (callee === null) return undefined;
   const qualified = facts.qualifiedName(callee, scope);
   if (qualified !== undefined) {
@@ -243,10 +244,10 @@ function classify(facts: PythonFacts, call: Node, scope: Scope): Blocking | unde
     if (entry === undefined) return undefined;
     const args = positionalArguments(call);
     // Non-waiting forms: `os.waitpid(pid, os.WNOHANG)`, `os.spawnv(os.P_NOWAIT, ...)`.
-    if (entry === WAIT && call.childForFieldName('arguments')?.text.includes('WNOHANG') === true) return undefined;
+    if (entry === WAIT && field(call, 'arguments')?.text.includes('WNOHANG') === true) return undefined;
     if (qualified.startsWith('os.spawn') && (mentions(args[0], 'P_NOWAIT') || mentions(args[0], 'P_NOWAITO'))) return undefined;
     // `AI_NUMERICHOST` / `NI_NUMERICHOST` lookups never touch DNS.
-    if ((qualified === 'socket.getaddrinfo' || qualified === 'socket.getnameinfo') && call.childForFieldName('arguments')?.text.includes('NUMERIC') === true) {
+    if ((qualified === 'socket.getaddrinfo' || qualified === 'socket.getnameinfo') && field(call, 'arguments')?.text.includes('NUMERIC') === true) {
       return undefined;
     }
     return makeBlocking(entry, qualified.startsWith('builtins.') ? qualified.slice(9) : qualified);
@@ -259,14 +260,14 @@ function classify(facts: PythonFacts, call: Node, scope: Scope): Blocking | unde
  * `asyncio.to_thread(...)` or the second of `loop.run_in_executor(...)` — the bridge's kind.
  */
 function bridgeOf(facts: PythonFacts, call: Node, scope: Scope): 'to_thread' | 'executor' | undefined {
-  const list = call.parent;
+  const list = parentOf(call);
   if (list?.type !== 'argument_list') return undefined;
   const outer = list.parent;
   if (outer?.type !== 'call') return undefined;
-  const callee = outer.childForFieldName('function');
+  const callee = field(outer, 'function');
   if (callee === null) return undefined;
   const args = list.namedChildren.filter((c): c is Node => c !== null && c.type !== 'comment');
-  if (callee.type === 'attribute' && callee.childForFieldName('attribute')?.text === 'run_in_executor') {
+  if (callee.type === 'attribute' && field(callee, 'attribute')?.text === 'run_in_executor') {
     return args[1]?.id === call.id ? 'executor' : undefined;
   }
   const qualified = facts.qualifiedName(callee, scope);
@@ -275,7 +276,7 @@ function bridgeOf(facts: PythonFacts, call: Node, scope: Scope): 'to_thread' | '
 
 /** The text between the parentheses of a call's arguments, or the generator argument wrapped. */
 function argumentsText(call: Node, text: string): string | undefined {
-  const args = call.childForFieldName('arguments');
+  const args = field(call, 'arguments');
   if (args === null) return undefined;
   if (args.type === 'generator_expression') return text.slice(args.startIndex, args.endIndex);
   const first = args.firstChild;
@@ -296,14 +297,14 @@ function isInsideGenerator(scope: Scope): boolean {
  * work happens in `__enter__`/`__exit__` too, which `to_thread` does not move off the loop.
  */
 function isContextManager(call: Node): boolean {
-  const parent = call.parent;
+  const parent = parentOf(call);
   if (parent === null) return false;
   return parent.type === 'with_item' || (parent.type === 'as_pattern' && parent.parent?.type === 'with_item');
 }
 
 /** `open(p).read()`: the read that follows blocks as well, so moving `open` alone is no fix. */
 function isMethodReceiver(call: Node): boolean {
-  return call.parent?.type === 'attribute';
+  return parentOf(call)?.type === 'attribute';
 }
 
 /** File methods aiofiles offers as coroutines, for the `with open(...)` → `async with aiofiles.open(...)` fix. */
@@ -311,10 +312,10 @@ const AIOFILES_METHODS: ReadonlySet<string> = new Set(['read', 'write', 'readlin
 
 /** Where `await <call>` can replace `<call>` without parentheses in the aiofiles rewrite. */
 function isPlainStatementCall(call: Node): boolean {
-  const parent = call.parent;
+  const parent = parentOf(call);
   if (parent === null) return false;
   if (parent.type === 'expression_statement' || parent.type === 'return_statement') return true;
-  return parent.type === 'assignment' && parent.childForFieldName('right')?.id === call.id;
+  return parent.type === 'assignment' && field(parent, 'right')?.id === call.id;
 }
 
 /**
@@ -324,24 +325,24 @@ function isPlainStatementCall(call: Node): boolean {
 function aiofilesFix(context: PythonCheckContext, facts: PythonFacts, call: Node, scope: Scope): Fix | undefined {
   const qualified = facts.qualifiedName(call, scope);
   if (qualified !== 'builtins.open' && qualified !== 'io.open') return undefined;
-  const pattern = call.parent;
+  const pattern = parentOf(call);
   const item = pattern?.parent;
   const clause = item?.parent;
   const statement = clause?.parent;
   if (pattern?.type !== 'as_pattern' || item?.type !== 'with_item' || clause?.type !== 'with_clause' || statement?.type !== 'with_statement') return undefined;
   if (statement.firstChild?.type === 'async' || clause.namedChildren.filter((c) => c?.type === 'with_item').length !== 1 || statement.hasError) return undefined;
-  const alias = pattern.childForFieldName('alias');
+  const alias = field(pattern, 'alias');
   const name = alias?.firstNamedChild ?? alias;
-  const body = statement.childForFieldName('body');
-  const callee = call.childForFieldName('function');
+  const body = field(statement, 'body');
+  const callee = field(call, 'function');
   if (name?.type !== 'identifier' || body === null || callee === null) return undefined;
   const awaits: number[] = [];
   for (const use of body.descendantsOfType('identifier')) {
     if (use === null || use.text !== name.text) continue;
     const attribute = use.parent;
     const method = attribute?.parent;
-    if (attribute?.type !== 'attribute' || attribute.childForFieldName('object')?.id !== use.id) return undefined;
-    if (method?.type !== 'call' || !AIOFILES_METHODS.has(attribute.childForFieldName('attribute')?.text ?? '')) return undefined;
+    if (attribute?.type !== 'attribute' || field(attribute, 'object')?.id !== use.id) return undefined;
+    if (method?.type !== 'call' || !AIOFILES_METHODS.has(field(attribute, 'attribute')?.text ?? '')) return undefined;
     if (facts.scopeOf(method) !== scope || !isPlainStatementCall(method)) return undefined;
     awaits.push(method.startIndex);
   }
@@ -361,7 +362,7 @@ function aiofilesFix(context: PythonCheckContext, facts: PythonFacts, call: Node
 
 function fixesFor(context: PythonCheckContext, facts: PythonFacts, call: Node, scope: Scope, blocking: Blocking): Fix[] {
   const text = context.source.text;
-  const callee = call.childForFieldName('function');
+  const callee = field(call, 'function');
   const inner = argumentsText(call, text);
   if (callee === null || inner === undefined || call.hasError) return [];
   const asyncio = asyncioReference(facts, context.source, scope);
@@ -402,8 +403,8 @@ function fixesFor(context: PythonCheckContext, facts: PythonFacts, call: Node, s
 /** `asyncio.to_thread(requests.get(url))`: the call already ran; pass the function instead. */
 function bridgeArgumentFix(context: PythonCheckContext, call: Node, bridge: 'to_thread' | 'executor'): Fix[] {
   const text = context.source.text;
-  const callee = call.childForFieldName('function');
-  const args = call.childForFieldName('arguments');
+  const callee = field(call, 'function');
+  const args = field(call, 'arguments');
   const inner = argumentsText(call, text);
   if (callee === null || args?.type !== 'argument_list' || inner === undefined || call.hasError) return [];
   // With more arguments after the call, they went to the call's result: no simple rewrite.

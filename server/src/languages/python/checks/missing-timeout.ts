@@ -3,7 +3,8 @@ import type { Fix } from '../../../engine/types';
 import rule from '../../../rules/missing-timeout';
 import { appendArgumentEdit, asyncioReference, moduleReference } from '../facts/edits';
 import { type PythonFacts, pythonFacts } from '../facts/facts';
-import { ancestorsInFunction, namedChildren } from '../facts/flow';
+import { ancestorsInFunction, inLoopOfFunction, namedChildren } from '../facts/flow';
+import { field, parentOf } from '../facts/nodes';
 import { hasSplat, type Made, keywordArgument, madeBy, methodCall } from '../facts/objects';
 import type { Scope } from '../facts/scopes';
 import type { PythonCheck, PythonCheckContext } from '../parsed';
@@ -61,7 +62,7 @@ const TIMEOUT_SCOPES: ReadonlySet<string> = new Set([
 
 /** The call is awaited (`await call`) or entered (`async with call [as x]`). */
 function awaitedHow(call: Node): 'await' | 'async-with' | undefined {
-  const parent = call.parent;
+  const parent = parentOf(call);
   if (parent?.type === 'await') return 'await';
   const item = parent?.type === 'as_pattern' ? parent.parent : parent;
   if (item?.type === 'with_item' && item.parent?.parent?.firstChild?.type === 'async') return 'async-with';
@@ -78,7 +79,7 @@ function underTimeoutScope(facts: PythonFacts, node: Node): boolean {
     if (ancestor.type !== 'with_statement') continue;
     const clause = ancestor.namedChildren.find((c) => c?.type === 'with_clause');
     for (const item of clause ? namedChildren(clause) : []) {
-      const value = item.childForFieldName('value');
+      const value = field(item, 'value');
       const made = value?.type === 'as_pattern' ? value.firstNamedChild : value;
       if (made?.type !== 'call') continue;
       const qualified = facts.qualifiedName(made, facts.scopeOf(made));
@@ -88,11 +89,6 @@ function underTimeoutScope(facts: PythonFacts, node: Node): boolean {
   return false;
 }
 
-/** True inside a `while` / `for` loop of the same function: a consumer waiting for the next item. */
-function inLoop(node: Node): boolean {
-  for (const ancestor of ancestorsInFunction(node)) if (ancestor.type === 'while_statement' || ancestor.type === 'for_statement') return true;
-  return false;
-}
 
 /** The construction of the client/pool behind `made`, following `pool.acquire()` back to the pool. */
 function construction(facts: PythonFacts, made: Made): Made | undefined {
@@ -126,7 +122,7 @@ function classify(facts: PythonFacts, call: Node, scope: Scope, how: 'await' | '
     return { label: `${method.receiver.text}.${method.method}`, origin: built.factory, remedy: client.remedy };
   }
   const waits = WAITS.get(built.factory);
-  if (waits?.has(method.method) === true && how === 'await' && !inLoop(call)) {
+  if (waits?.has(method.method) === true && how === 'await' && !inLoopOfFunction(facts, call)) {
     return { label: `${method.receiver.text}.${method.method}`, remedy: 'wait-for' };
   }
   return undefined;

@@ -2,6 +2,7 @@ import type { Node } from 'web-tree-sitter';
 import type { Fix } from '../../../engine/types';
 import rule from '../../../rules/missing-type-hints';
 import { type PythonFacts, pythonFacts } from '../facts/facts';
+import { field, parentOf } from '../facts/nodes';
 import { decoratorExpression, decoratorsOf, docstringOf, syntaxIndex } from '../facts/syntaxIndex';
 import type { PythonCheck } from '../parsed';
 
@@ -11,7 +12,7 @@ function unannotatedName(param: Node): Node | undefined {
     case 'identifier':
       return param;
     case 'default_parameter':
-      return param.childForFieldName('name') ?? undefined;
+      return field(param, 'name') ?? undefined;
     case 'list_splat_pattern':
     case 'dictionary_splat_pattern':
       return param.namedChildren.find((c): c is Node => c !== null && c.type === 'identifier');
@@ -26,9 +27,9 @@ function decoratorNames(fn: Node): string[] {
   const names: string[] = [];
   for (const decorator of decoratorsOf(fn)) {
     let expression = decoratorExpression(decorator);
-    if (expression?.type === 'call') expression = expression.childForFieldName('function') ?? undefined;
+    if (expression?.type === 'call') expression = field(expression, 'function') ?? undefined;
     if (expression?.type === 'identifier') names.push(expression.text);
-    else if (expression?.type === 'attribute') names.push(expression.childForFieldName('attribute')?.text ?? '');
+    else if (expression?.type === 'attribute') names.push(field(expression, 'attribute')?.text ?? '');
   }
   return names;
 }
@@ -52,7 +53,7 @@ interface BodyFacts {
 
 /** True when `node` runs in `fn` itself, not in a function, lambda or class nested in it. */
 function isOwnedBy(node: Node, fn: Node): boolean {
-  for (let parent = node.parent; parent !== null; parent = parent.parent) {
+  for (let parent = parentOf(node); parent !== null; parent = parentOf(parent)) {
     if (parent.id === fn.id) return true;
     if (NESTED_SCOPES.has(parent.type)) return false;
   }
@@ -88,11 +89,11 @@ function isStubStatement(statement: Node): boolean {
  * abstract methods are written), and no decorator that makes the body a placeholder.
  */
 function noneFix(fn: Node, fileName: string): Fix[] {
-  const parameters = fn.childForFieldName('parameters');
-  const body = fn.childForFieldName('body');
+  const parameters = field(fn, 'parameters');
+  const body = field(fn, 'body');
   if (parameters === null || body === null || parameters.hasError || fn.hasError) return [];
   if (fileName.endsWith('.pyi')) return [];
-  const isInit = fn.childForFieldName('name')?.text === '__init__';
+  const isInit = field(fn, 'name')?.text === '__init__';
   const facts = bodyFacts(fn, body);
   if (facts.yields || facts.returnsValue) return [];
   if (!isInit) {
@@ -119,8 +120,8 @@ const check: PythonCheck = {
     const facts = pythonFacts(context.parsed);
     const publicOnly = context.options.publicOnly === true;
     for (const fn of syntaxIndex(context.parsed).functions) {
-      const name = fn.childForFieldName('name');
-      const parameters = fn.childForFieldName('parameters');
+      const name = field(fn, 'name');
+      const parameters = field(fn, 'parameters');
       // A header the parser had to repair is being typed: wait until it parses.
       if (name === null || parameters === null || parameters.hasError) continue;
       if (publicOnly && ((name.text.startsWith('_') && !/^__\w+__$/.test(name.text)) || isNested(facts, fn))) continue;
@@ -138,7 +139,7 @@ const check: PythonCheck = {
           message: `Parameter \`${shown}\` of \`${name.text}\` has no type annotation.`,
         });
       });
-      if (fn.childForFieldName('return_type') === null) {
+      if (field(fn, 'return_type') === null) {
         context.report({
           start: name.startIndex,
           end: name.endIndex,

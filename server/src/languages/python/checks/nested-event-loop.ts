@@ -3,6 +3,7 @@ import type { Fix } from '../../../engine/types';
 import rule from '../../../rules/nested-event-loop';
 import { asyncioReference, awaitedReplacement } from '../facts/edits';
 import { type PythonFacts, pythonFacts } from '../facts/facts';
+import { field } from '../facts/nodes';
 import type { Scope } from '../facts/scopes';
 import type { PythonCheck, PythonCheckContext } from '../parsed';
 
@@ -22,7 +23,7 @@ const PRIMARY: ReadonlySet<string> = new Set(['call', 'identifier', 'attribute',
 
 /** `await <the only argument>` in place of the call, when the call has exactly one positional argument. */
 function awaitArgumentFix(context: PythonCheckContext, call: Node): Fix[] {
-  const args = call.childForFieldName('arguments');
+  const args = field(call, 'arguments');
   if (args?.type !== 'argument_list' || call.hasError) return [];
   const list = args.namedChildren.filter((c): c is Node => c !== null && c.type !== 'comment');
   if (list.length !== 1) return [];
@@ -36,7 +37,7 @@ function awaitArgumentFix(context: PythonCheckContext, call: Node): Fix[] {
 function runningLoopFix(context: PythonCheckContext, facts: PythonFacts, callee: Node, scope: Scope): Fix[] {
   const title = 'Use `asyncio.get_running_loop()`';
   if (callee.type === 'attribute') {
-    const name = callee.childForFieldName('attribute');
+    const name = field(callee, 'attribute');
     if (name === null) return [];
     return [{ title, safety: 'safe', edits: [{ start: name.startIndex, end: name.endIndex, newText: 'get_running_loop' }] }];
   }
@@ -52,7 +53,7 @@ const check: PythonCheck = {
     let nested: boolean | undefined;
     for (const { node: call, scope } of facts.calls) {
       if (!scope.isAsync) continue;
-      const callee = call.childForFieldName('function');
+      const callee = field(call, 'function');
       if (callee === null) continue;
       const qualified = facts.qualifiedName(callee, scope);
       if (qualified !== undefined && GETTERS.has(qualified)) {
@@ -65,7 +66,7 @@ const check: PythonCheck = {
         });
         continue;
       }
-      const method = callee.type === 'attribute' ? callee.childForFieldName('attribute')?.text : undefined;
+      const method = callee.type === 'attribute' ? field(callee, 'attribute')?.text : undefined;
       const runner = qualified !== undefined && RUNNERS.has(qualified) ? 'asyncio.run' : method === 'run_until_complete' ? 'loop.run_until_complete' : undefined;
       if (runner === undefined) continue;
       nested ??= usesNestAsyncio(facts);

@@ -3,7 +3,8 @@ import type { Fix } from '../../../engine/types';
 import rule from '../../../rules/prefer-task-group';
 import { asyncioReference, lineEnding } from '../facts/edits';
 import { type PythonFacts, pythonFacts } from '../facts/facts';
-import { identifierCount, indentAt, indentUnit, namedChildren, startsLine } from '../facts/flow';
+import { hasIdentifier, indentAt, indentUnit, namedChildren, startsLine } from '../facts/flow';
+import { field, parentOf } from '../facts/nodes';
 import { hasSplat, keywordArgument, positionalArguments } from '../facts/objects';
 import type { Scope } from '../facts/scopes';
 import type { PythonCheck, PythonCheckContext } from '../parsed';
@@ -24,12 +25,12 @@ function startsWork(arg: Node): boolean {
   if (arg.type === 'call') return true;
   if (arg.type === 'list_splat') {
     const inner = arg.firstNamedChild;
-    if (inner?.type === 'list_comprehension' || inner?.type === 'generator_expression') return inner.childForFieldName('body')?.type === 'call';
-    if (inner?.type === 'call') return inner.childForFieldName('function')?.text === 'map';
+    if (inner?.type === 'list_comprehension' || inner?.type === 'generator_expression') return field(inner, 'body')?.type === 'call';
+    if (inner?.type === 'call') return field(inner, 'function')?.text === 'map';
   }
   if (arg.type === 'list' || arg.type === 'set' || arg.type === 'tuple') return namedChildren(arg).some((c) => c.type === 'call');
   if (arg.type === 'list_comprehension' || arg.type === 'set_comprehension' || arg.type === 'generator_expression') {
-    return arg.childForFieldName('body')?.type === 'call';
+    return field(arg, 'body')?.type === 'call';
   }
   return false;
 }
@@ -38,7 +39,7 @@ function startsWork(arg: Node): boolean {
 function candidate(facts: PythonFacts, call: Node, scope: Scope): 'gather' | 'wait' | undefined {
   const qualified = facts.qualifiedName(call, scope);
   if (qualified !== 'asyncio.gather' && qualified !== 'asyncio.wait') return undefined;
-  const args = call.childForFieldName('arguments');
+  const args = field(call, 'arguments');
   if (args?.type !== 'argument_list') return undefined;
   const items = namedChildren(args).filter((a) => a.type !== 'keyword_argument');
   if (!items.some(startsWork)) return undefined;
@@ -58,7 +59,7 @@ function candidate(facts: PythonFacts, call: Node, scope: Scope): 'gather' | 'wa
 
 /** True when `name` is free in the function (unbound and unused). */
 function isFree(facts: PythonFacts, scope: Scope, name: string): boolean {
-  return facts.resolve(name, scope).kind === 'unknown' && (scope.functionNode === undefined || identifierCount(facts, scope.functionNode, name) === 0);
+  return facts.resolve(name, scope).kind === 'unknown' && (scope.functionNode === undefined || !hasIdentifier(facts, scope.functionNode, name));
 }
 
 /**
@@ -67,17 +68,17 @@ function isFree(facts: PythonFacts, scope: Scope, name: string): boolean {
  */
 function rewrite(context: PythonCheckContext, facts: PythonFacts, call: Node, scope: Scope): Fix | undefined {
   const text = context.source.text;
-  const awaitNode = call.parent;
+  const awaitNode = parentOf(call);
   if (awaitNode?.type !== 'await' || call.hasError) return undefined;
-  const args = call.childForFieldName('arguments');
+  const args = field(call, 'arguments');
   if (args?.type !== 'argument_list' || args.namedChildren.some((c) => c?.type === 'comment')) return undefined;
   const items = namedChildren(args);
   if (items.length === 0 || !items.every((a) => a.type === 'call')) return undefined;
   let statement = awaitNode.parent;
   let targets: Node[] | undefined;
   if (statement?.type === 'assignment') {
-    const left = statement.childForFieldName('left');
-    if (statement.childForFieldName('right')?.id !== awaitNode.id || statement.childForFieldName('type') !== null) return undefined;
+    const left = field(statement, 'left');
+    if (field(statement, 'right')?.id !== awaitNode.id || field(statement, 'type') !== null) return undefined;
     if (left?.type !== 'pattern_list' && left?.type !== 'tuple_pattern') return undefined;
     targets = namedChildren(left);
     if (targets.length !== items.length || !targets.every((t) => t.type === 'identifier')) return undefined;

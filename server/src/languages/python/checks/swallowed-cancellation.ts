@@ -12,6 +12,7 @@ import {
 import { asyncioReference, lineEnding } from '../facts/edits';
 import { type PythonFacts, pythonFacts } from '../facts/facts';
 import { canSuspendIn, clauseBody, exceptClauses, indentAt, indentUnit, isExceptStar, methodCallsIn, namedChildren, raisesIn, startsLine, statementsOf } from '../facts/flow';
+import { field } from '../facts/nodes';
 import type { Scope } from '../facts/scopes';
 import type { PythonCheck, PythonCheckContext } from '../parsed';
 
@@ -71,9 +72,9 @@ function message(caught: CancellationCatch): string {
 
 /** The name a handler binds the exception to (`except X as name`). */
 function boundName(clause: Node): string | undefined {
-  const value = clause.childForFieldName('value');
+  const value = field(clause, 'value');
   if (value?.type !== 'as_pattern') return undefined;
-  const alias = value.childForFieldName('alias');
+  const alias = field(value, 'alias');
   const name = alias?.firstNamedChild ?? alias;
   return name?.type === 'identifier' ? name.text : undefined;
 }
@@ -86,7 +87,7 @@ function forwardsException(clause: Node, body: Node): boolean {
   const name = boundName(clause);
   if (name === undefined) return false;
   for (const call of methodCallsIn(body, 'set_exception')) {
-    const args = call.childForFieldName('arguments');
+    const args = field(call, 'arguments');
     if (args !== null && namedChildren(args).some((a) => a.type === 'identifier' && a.text === name)) return true;
   }
   for (const assignment of body.descendantsOfType('assignment')) {
@@ -108,7 +109,7 @@ function handlesCancellation(clause: Node, body: Node): boolean {
 function checkHandlers(context: PythonCheckContext, facts: PythonFacts, version: readonly [number, number] | undefined): void {
   for (const { node: tryStatement, scope } of facts.tryStatements) {
     if (!scope.isAsync) continue;
-    const tryBody = tryStatement.childForFieldName('body');
+    const tryBody = field(tryStatement, 'body');
     if (tryBody === null || !canSuspendIn(facts, tryBody, scope.functionNode)) continue;
     let awaitOfCancelled: boolean | undefined;
     for (const clause of exceptClauses(tryStatement)) {
@@ -133,11 +134,11 @@ function checkHandlers(context: PythonCheckContext, facts: PythonFacts, version:
 function checkSuppress(context: PythonCheckContext, facts: PythonFacts, version: readonly [number, number] | undefined): void {
   for (const { node: withStatement, scope } of facts.withStatements) {
     if (!scope.isAsync) continue;
-    const body = withStatement.childForFieldName('body');
+    const body = field(withStatement, 'body');
     if (body === null) continue;
     const clause = withStatement.namedChildren.find((c) => c?.type === 'with_clause');
     for (const item of clause ? namedChildren(clause) : []) {
-      const value = item.childForFieldName('value') ?? item.firstNamedChild;
+      const value = field(item, 'value') ?? item.firstNamedChild;
       const call = value?.type === 'as_pattern' ? value.firstNamedChild : value;
       if (call?.type !== 'call' || facts.qualifiedName(call, scope) !== 'contextlib.suppress') continue;
       const catches = suppressCatchesCancellation(facts, call, scope, version);

@@ -3,6 +3,7 @@ import type { Fix } from '../../../engine/types';
 import rule from '../../../rules/swallowed-exception';
 import { type PythonFacts, pythonFacts } from '../facts/facts';
 import { LOG_METHODS, moduleLoggerName } from '../facts/logging';
+import { field } from '../facts/nodes';
 import type { Scope } from '../facts/scopes';
 import { indentationBefore, syntaxIndex } from '../facts/syntaxIndex';
 import type { PythonCheck, PythonCheckContext } from '../parsed';
@@ -59,7 +60,7 @@ function broadHandler(facts: PythonFacts, clause: Node): Handler | undefined {
   let bound: string | undefined;
   if (value.type === 'as_pattern') {
     type = value.firstNamedChild ?? value;
-    const alias = value.childForFieldName('alias');
+    const alias = field(value, 'alias');
     const name = alias?.type === 'as_pattern_target' ? alias.firstNamedChild : alias;
     if (name?.type === 'identifier') bound = name.text;
   }
@@ -72,9 +73,9 @@ const NESTED_SCOPES: ReadonlySet<string> = new Set(['function_definition', 'lamb
 
 /** The last name of a callee: `print_exc` for `traceback.print_exc`. */
 function calleeName(call: Node): string | undefined {
-  const callee = call.childForFieldName('function');
+  const callee = field(call, 'function');
   if (callee?.type === 'identifier') return callee.text;
-  if (callee?.type === 'attribute') return callee.childForFieldName('attribute')?.text;
+  if (callee?.type === 'attribute') return field(callee, 'attribute')?.text;
   return undefined;
 }
 
@@ -86,8 +87,8 @@ function isFalsy(node: Node | null): boolean {
 function isNameUse(identifier: Node): boolean {
   const parent = identifier.parent;
   if (parent === null) return true;
-  if (parent.type === 'attribute') return parent.childForFieldName('object')?.id === identifier.id;
-  if (parent.type === 'keyword_argument') return parent.childForFieldName('value')?.id === identifier.id;
+  if (parent.type === 'attribute') return field(parent, 'object')?.id === identifier.id;
+  if (parent.type === 'keyword_argument') return field(parent, 'value')?.id === identifier.id;
   return true;
 }
 
@@ -114,12 +115,12 @@ function verdictOf(handler: Handler): Verdict {
         const call = cursor.currentNode;
         const name = calleeName(call);
         if (name !== undefined && /exc|traceback/i.test(name)) return 'handled';
-        const args = call.childForFieldName('arguments');
+        const args = field(call, 'arguments');
         for (const arg of args?.namedChildren ?? []) {
-          if (arg?.type !== 'keyword_argument' || arg.childForFieldName('name')?.text !== 'exc_info') continue;
-          if (!isFalsy(arg.childForFieldName('value'))) return 'handled';
+          if (arg?.type !== 'keyword_argument' || field(arg, 'name')?.text !== 'exc_info') continue;
+          if (!isFalsy(field(arg, 'value'))) return 'handled';
         }
-        if (name !== undefined && LOG_METHODS.has(name) && call.childForFieldName('function')?.type === 'attribute') logs = true;
+        if (name !== undefined && LOG_METHODS.has(name) && field(call, 'function')?.type === 'attribute') logs = true;
       }
       if (descend && cursor.gotoFirstChild()) continue;
       let moved = false;
@@ -148,7 +149,7 @@ function isPlaceholderOnly(block: Node): boolean {
 
 function functionLabel(facts: PythonFacts, node: Node): string {
   const fn = facts.enclosingFunction(node);
-  const name = fn?.type === 'function_definition' ? fn.childForFieldName('name')?.text : undefined;
+  const name = fn?.type === 'function_definition' ? field(fn, 'name')?.text : undefined;
   return name === undefined ? 'Unexpected error' : `Unexpected error in ${name}`;
 }
 

@@ -4,6 +4,7 @@ import type { SourceText } from '../../../engine/sourceText';
 import type { Fix } from '../../../engine/types';
 import rule from '../../../rules/unlabelled-sync-bridge';
 import { type PythonFacts, pythonFacts } from '../facts/facts';
+import { field, parentOf } from '../facts/nodes';
 import type { Scope } from '../facts/scopes';
 import { definitionStatement, docstringOf, enclosingStatement, indentationBefore, syntaxIndex } from '../facts/syntaxIndex';
 import type { PythonCheck, PythonCheckContext } from '../parsed';
@@ -25,7 +26,7 @@ const EXECUTOR_NAME = /^_*(?:[A-Za-z0-9]+_)*executor$/i;
 
 function lastName(node: Node): string | undefined {
   if (node.type === 'identifier') return node.text;
-  if (node.type === 'attribute') return node.childForFieldName('attribute')?.text;
+  if (node.type === 'attribute') return field(node, 'attribute')?.text;
   return undefined;
 }
 
@@ -49,11 +50,11 @@ function isExecutor(facts: PythonFacts, receiver: Node, scope: Scope): boolean {
 
 /** The bridge `call` is, for the message, or undefined. */
 function bridgeName(facts: PythonFacts, call: Node, scope: Scope): string | undefined {
-  const callee = call.childForFieldName('function');
+  const callee = field(call, 'function');
   if (callee === null) return undefined;
   if (callee.type === 'attribute') {
-    const method = callee.childForFieldName('attribute')?.text;
-    const receiver = callee.childForFieldName('object');
+    const method = field(callee, 'attribute')?.text;
+    const receiver = field(callee, 'object');
     if (method === 'run_in_executor') return 'loop.run_in_executor';
     // `executor.submit` in sync code is ordinary thread-pool use; from a coroutine it is a bridge.
     if (method === 'submit' && scope.isAsync && receiver !== null && isExecutor(facts, receiver, scope)) return 'executor.submit';
@@ -106,9 +107,9 @@ function lineOf(source: SourceText, offset: number): number {
 function isLabelled(source: SourceText, lines: CommentLines, root: Node, call: Node, statement: Node): boolean {
   const statementEnd = COMPOUND.has(statement.type) ? call.endIndex : statement.endIndex;
   if (labelledAround(lines, lineOf(source, statement.startIndex), lineOf(source, statementEnd))) return true;
-  for (let node = call.parent; node !== null; node = node.parent) {
+  for (let node = parentOf(call); node !== null; node = parentOf(node)) {
     if (node.type !== 'function_definition' && node.type !== 'class_definition') continue;
-    const body = node.childForFieldName('body');
+    const body = field(node, 'body');
     if (LABEL.test(docstringOf(body)?.text ?? '')) return true;
     const start = lineOf(source, definitionStatement(node).startIndex);
     const headerEnd = body === null ? start : Math.max(lineOf(source, node.startIndex), lineOf(source, body.startIndex) - 1);
@@ -151,7 +152,7 @@ const check: PythonCheck = {
       if (bridge === undefined) continue;
       const statement = enclosingStatement(call);
       outsideAllowed ??= allowed.length > 0 && !matchesModule(context.fileName, allowed);
-      const anchor = call.childForFieldName('function') ?? call;
+      const anchor = field(call, 'function') ?? call;
       if (outsideAllowed) {
         context.report({
           start: anchor.startIndex,

@@ -4,6 +4,7 @@ import { clauseCatchesCancellation, importsTrio } from '../facts/cancellation';
 import { asyncioReference } from '../facts/edits';
 import { type PythonFacts, pythonFacts } from '../facts/facts';
 import { ancestorsInFunction, clauseBody, exceptClauses, finallyClause, namedChildren, suspensionsIn } from '../facts/flow';
+import { field } from '../facts/nodes';
 import { keywordArgument, positionalArguments } from '../facts/objects';
 import type { Scope } from '../facts/scopes';
 import type { PythonCheck, PythonCheckContext } from '../parsed';
@@ -29,7 +30,7 @@ function unshielded(facts: PythonFacts, awaitNode: Node, scope: Scope): Node | u
   if (qualified !== undefined && HARMLESS.has(qualified)) return undefined;
   if (qualified !== undefined && WAITERS.has(qualified)) {
     const args = positionalArguments(operand);
-    const splats = operand.childForFieldName('arguments')?.namedChildren.filter((c) => c?.type === 'list_splat') ?? [];
+    const splats = field(operand, 'arguments')?.namedChildren.filter((c) => c?.type === 'list_splat') ?? [];
     const startsWork = args.some((a) => a.type === 'call') || splats.some((s) => s?.firstNamedChild?.type !== 'identifier' && s?.firstNamedChild?.type !== 'attribute');
     if (!startsWork) return undefined;
   }
@@ -47,7 +48,7 @@ function isProtected(facts: PythonFacts, awaitNode: Node, region: Node, version:
     if (ancestor.type === 'with_statement') {
       const clause = ancestor.namedChildren.find((c) => c?.type === 'with_clause');
       for (const item of clause ? namedChildren(clause) : []) {
-        const value = item.childForFieldName('value');
+        const value = field(item, 'value');
         const call = value?.type === 'as_pattern' ? value.firstNamedChild : value;
         if (call?.type === 'call' && keywordArgument(call, 'shield')?.childForFieldName('value')?.text === 'True') return true;
       }

@@ -3,6 +3,7 @@ import type { Fix } from '../../../engine/types';
 import rule from '../../../rules/unstructured-logging';
 import { pythonFacts } from '../facts/facts';
 import { type LoggingCall, loggingCall } from '../facts/logging';
+import { field } from '../facts/nodes';
 import { isTestFileName, syntaxIndex } from '../facts/syntaxIndex';
 import type { PythonCheck, PythonCheckContext } from '../parsed';
 
@@ -29,14 +30,14 @@ function builtBy(message: Node): Built | undefined {
     case 'concatenated_string':
       return message.namedChildren.some((c) => c !== null && isFString(c)) ? 'f-string' : undefined;
     case 'binary_operator': {
-      const left = message.childForFieldName('left');
-      const operator = message.childForFieldName('operator');
+      const left = field(message, 'left');
+      const operator = field(message, 'operator');
       return operator?.type === '%' && left !== null && isStringLiteral(left) ? 'percent' : undefined;
     }
     case 'call': {
-      const callee = message.childForFieldName('function');
-      if (callee?.type !== 'attribute' || callee.childForFieldName('attribute')?.text !== 'format') return undefined;
-      const object = callee.childForFieldName('object');
+      const callee = field(message, 'function');
+      if (callee?.type !== 'attribute' || field(callee, 'attribute')?.text !== 'format') return undefined;
+      const object = field(callee, 'object');
       return object !== null && isStringLiteral(object) ? 'format' : undefined;
     }
     default:
@@ -74,10 +75,10 @@ function percentStyle(message: Node, text: string): { template: string; args: st
       if (!raw && PERCENT_ESCAPE.test(part.text)) return undefined;
       template += part.text.replace(/\{\{/g, '{').replace(/\}\}/g, '}').replace(/%/g, '%%');
     } else if (part.type === 'interpolation') {
-      if (part.childForFieldName('format_specifier') !== null || part.children.some((c) => c?.type === '=')) return undefined;
-      const expression = part.childForFieldName('expression');
+      if (field(part, 'format_specifier') !== null || part.children.some((c) => c?.type === '=')) return undefined;
+      const expression = field(part, 'expression');
       if (expression === null) return undefined;
-      const conversion = part.childForFieldName('type_conversion')?.text ?? '';
+      const conversion = field(part, 'type_conversion')?.text ?? '';
       const directive = conversion === '' || conversion === '!s' ? '%s' : conversion === '!r' ? '%r' : conversion === '!a' ? '%a' : undefined;
       if (directive === undefined) return undefined;
       template += directive;
@@ -95,7 +96,7 @@ function percentStyle(message: Node, text: string): { template: string; args: st
 function fStringFix(context: PythonCheckContext, call: Node, logging: LoggingCall): Fix[] {
   const message = logging.message;
   if (message === undefined || logging.kind !== 'stdlib') return [];
-  const args = call.childForFieldName('arguments');
+  const args = field(call, 'arguments');
   if (args === null || args.hasError) return [];
   // Positional arguments after the message would already fill `%` placeholders in its text.
   const after = message.nextNamedSibling;
@@ -142,7 +143,7 @@ const check: PythonCheck = {
         continue;
       }
       if (!scope.isAsync) continue;
-      const callee = call.childForFieldName('function');
+      const callee = field(call, 'function');
       if (callee?.type !== 'identifier' || callee.text !== 'print' || facts.qualifiedName(callee, scope) !== 'builtins.print') continue;
       service ??= !syntaxIndex(context.parsed).isScript && !isTestFileName(context.fileName) && !importsPytest(context);
       if (!service) continue;

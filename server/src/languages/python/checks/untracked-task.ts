@@ -3,7 +3,8 @@ import type { Fix, TextEdit } from '../../../engine/types';
 import rule from '../../../rules/untracked-task';
 import { asyncioReference, lineEnding, topLevelImportEdit } from '../facts/edits';
 import { type PythonFacts, pythonFacts } from '../facts/facts';
-import { ancestorsInFunction, identifierCount, indentAt, namedChildren, startsLine } from '../facts/flow';
+import { ancestorsInFunction, hasIdentifier, indentAt, isOnlyIdentifier, namedChildren, startsLine } from '../facts/flow';
+import { field, parentOf } from '../facts/nodes';
 import { positionalArguments } from '../facts/objects';
 import type { Scope } from '../facts/scopes';
 import type { PythonCheck, PythonCheckContext } from '../parsed';
@@ -24,8 +25,8 @@ const LOOP_NAME = /^_?(event_?)?loop$/;
 function lastName(node: Node): string | undefined {
   if (node.type === 'identifier') return node.text;
   if (node.type === 'attribute') {
-    const object = node.childForFieldName('object');
-    const attribute = node.childForFieldName('attribute');
+    const object = field(node, 'object');
+    const attribute = field(node, 'attribute');
     return object?.type === 'identifier' && object.text === 'self' ? attribute?.text : undefined;
   }
   return undefined;
@@ -59,18 +60,18 @@ function isEventLoop(facts: PythonFacts, receiver: Node, scope: Scope): boolean 
 
 /** What started the dropped task, for the message; undefined when `call` starts none we know. */
 function taskStarter(facts: PythonFacts, call: Node, scope: Scope): string | undefined {
-  const callee = call.childForFieldName('function');
+  const callee = field(call, 'function');
   if (callee === null) return undefined;
   const qualified = facts.qualifiedName(callee, scope);
   if (qualified !== undefined && TASK_STARTERS.has(qualified)) return qualified;
-  if (callee.type !== 'attribute' || callee.childForFieldName('attribute')?.text !== 'create_task') return undefined;
-  const receiver = callee.childForFieldName('object');
+  if (callee.type !== 'attribute' || field(callee, 'attribute')?.text !== 'create_task') return undefined;
+  const receiver = field(callee, 'object');
   return receiver !== null && isEventLoop(facts, receiver, scope) ? 'loop.create_task' : undefined;
 }
 
 /** The call is the whole statement: its result goes nowhere. */
 function isDropped(call: Node): boolean {
-  const parent = call.parent;
+  const parent = parentOf(call);
   return parent?.type === 'expression_statement' && parent.namedChildCount === 1;
 }
 
@@ -79,14 +80,14 @@ function isDropped(call: Node): boolean {
  * written again anywhere in the function (nested scopes included): the name is the target.
  */
 function storedUnused(facts: PythonFacts, call: Node, scope: Scope): Node | undefined {
-  const assignment = call.parent;
-  if (assignment?.type !== 'assignment' || assignment.childForFieldName('right')?.id !== call.id) return undefined;
+  const assignment = parentOf(call);
+  if (assignment?.type !== 'assignment' || field(assignment, 'right')?.id !== call.id) return undefined;
   if (assignment.parent?.type !== 'expression_statement') return undefined;
-  const target = assignment.childForFieldName('left');
+  const target = field(assignment, 'left');
   if (target?.type !== 'identifier' || scope.kind !== 'function') return undefined;
   const resolution = facts.resolve(target.text, scope);
   if (resolution.kind !== 'local' || resolution.scope !== scope || resolution.bindings.length !== 1) return undefined;
-  return identifierCount(facts, scope.node, target.text) === 1 ? target : undefined;
+  return isOnlyIdentifier(facts, scope.node, target) ? target : undefined;
 }
 
 /** The name of an `async with asyncio.TaskGroup() as tg:` around `call` in the same function. */
@@ -95,10 +96,10 @@ function enclosingTaskGroup(facts: PythonFacts, call: Node, scope: Scope): strin
     if (ancestor.type !== 'with_statement' || ancestor.firstChild?.type !== 'async') continue;
     const clause = ancestor.namedChildren.find((c) => c?.type === 'with_clause');
     for (const item of clause ? namedChildren(clause) : []) {
-      const value = item.childForFieldName('value');
+      const value = field(item, 'value');
       if (value?.type !== 'as_pattern') continue;
       const made = value.firstNamedChild;
-      const alias = value.childForFieldName('alias');
+      const alias = field(value, 'alias');
       const name = alias?.firstNamedChild ?? alias;
       if (made?.type !== 'call' || name?.type !== 'identifier') continue;
       if (facts.qualifiedName(made, facts.scopeOf(made)) !== 'asyncio.TaskGroup') continue;
@@ -111,14 +112,14 @@ function enclosingTaskGroup(facts: PythonFacts, call: Node, scope: Scope): strin
 
 /** `tg.create_task(...)` instead: only for coroutine arguments and the keywords a TaskGroup takes. */
 function taskGroupFix(call: Node, group: string): Fix | undefined {
-  const callee = call.childForFieldName('function');
-  const args = call.childForFieldName('arguments');
+  const callee = field(call, 'function');
+  const args = field(call, 'arguments');
   if (callee === null || args?.type !== 'argument_list' || call.hasError) return undefined;
   const positional = positionalArguments(call);
   if (positional.length !== 1 || positional[0].type !== 'call') return undefined;
   for (const arg of namedChildren(args)) {
     if (arg.type === 'list_splat' || arg.type === 'dictionary_splat') return undefined;
-    if (arg.type === 'keyword_argument' && !['name', 'context'].includes(arg.childForFieldName('name')?.text ?? '')) return undefined;
+    if (arg.type === 'keyword_argument' && !['name', 'context'].includes(field(arg, 'name')?.text ?? '')) return undefined;
   }
   return {
     title: `Start it on the enclosing TaskGroup: \`${group}.create_task(...)\``,
@@ -132,7 +133,7 @@ function freshName(facts: PythonFacts, scope: Scope): string | undefined {
   for (let i = 0; i < 20; i++) {
     const name = i === 0 ? 'task' : `task_${i}`;
     if (facts.resolve(name, scope).kind !== 'unknown') continue;
-    if (identifierCount(facts, scope.node, name) === 0) return name;
+    if (!hasIdentifier(facts, scope.node, name)) return name;
   }
   return undefined;
 }
@@ -154,7 +155,7 @@ function backgroundSetEdits(context: PythonCheckContext, facts: PythonFacts): Te
 /** Keep a strong reference in the module-level set until the task is done. */
 function backgroundSetFix(context: PythonCheckContext, facts: PythonFacts, call: Node, scope: Scope, stored: Node | undefined): Fix | undefined {
   if (scope.kind !== 'function' || call.hasError) return undefined;
-  const statement = stored === undefined ? call.parent : stored.parent?.parent;
+  const statement = stored === undefined ? parentOf(call) : stored.parent?.parent;
   if (statement?.type !== 'expression_statement' || !startsLine(context.source.text, statement.startIndex)) return undefined;
   if (statement.parent?.type !== 'block') return undefined;
   const definition = backgroundSetEdits(context, facts);

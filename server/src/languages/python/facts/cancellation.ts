@@ -1,6 +1,7 @@
 import type { Node } from 'web-tree-sitter';
 import type { PythonFacts } from './facts';
 import { ancestorsInFunction, caughtExpression, exceptClauses, methodCallsIn, namedChildren, statementsOf, suspensionsIn } from './flow';
+import { field } from './nodes';
 import type { Scope } from './scopes';
 
 /**
@@ -99,7 +100,7 @@ export function clauseCatchesCancellation(facts: PythonFacts, clause: Node, vers
 
 /** What the arguments of `contextlib.suppress(...)` catch of cancellation. */
 export function suppressCatchesCancellation(facts: PythonFacts, call: Node, scope: Scope, version: readonly [number, number] | undefined): CancellationCatch[] {
-  const args = call.childForFieldName('arguments');
+  const args = field(call, 'arguments');
   if (args?.type !== 'argument_list') return [];
   const parts = namedChildren(args).filter((a) => a.type !== 'keyword_argument');
   const found = parts.flatMap((part) => classify(facts, part, scope, version, 0));
@@ -144,7 +145,7 @@ export function isAwaitOfCancelled(facts: PythonFacts, statement: Node, region: 
   const cancelled = new Set<string>();
   const collect = (node: Node): void => {
     for (const call of methodCallsIn(node, 'cancel')) {
-      const receiver = call.childForFieldName('function')?.childForFieldName('object');
+      const receiver = field(call, 'function')?.childForFieldName('object');
       if (receiver) cancelled.add(receiver.text);
     }
   };

@@ -2,6 +2,7 @@ import type { Node } from 'web-tree-sitter';
 import type { SourceText } from '../../../engine/sourceText';
 import type { TextEdit } from '../../../engine/types';
 import type { PythonFacts } from './facts';
+import { field } from './nodes';
 import type { Scope } from './scopes';
 
 /** The line break new lines should use in this file. */
@@ -103,7 +104,7 @@ export function moduleReference(
  * alone between empty parentheses. Undefined when the arguments are not a plain list.
  */
 export function appendArgumentEdit(call: Node, keyword: string): TextEdit | undefined {
-  const args = call.childForFieldName('arguments');
+  const args = field(call, 'arguments');
   if (args?.type !== 'argument_list') return undefined;
   const close = args.lastChild;
   if (close?.type !== ')' || close.isMissing) return undefined;
@@ -153,13 +154,13 @@ function isBareAwaitPosition(parent: Node, child: Node): boolean {
   switch (parent.type) {
     case 'assignment':
     case 'augmented_assignment':
-      return parent.childForFieldName('right')?.id === child.id;
+      return field(parent, 'right')?.id === child.id;
     case 'keyword_argument':
-      return parent.childForFieldName('value')?.id === child.id;
+      return field(parent, 'value')?.id === child.id;
     case 'list_comprehension':
     case 'set_comprehension':
     case 'generator_expression':
-      return parent.childForFieldName('body')?.id === child.id;
+      return field(parent, 'body')?.id === child.id;
     case 'pair':
     case 'interpolation':
       return true;

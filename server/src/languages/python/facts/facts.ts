@@ -5,7 +5,7 @@ import { buildScopeTable, type CallSite, type Scope, type ScopeTable, scopeOfNod
 
 /**
  * Everything the Python rules share about one file: scopes, async context and name resolution.
- * Built once per parse (one cursor walk) and cached, so every rule asks for it freely.
+ * Built once per parse (one search of the tree) and cached, so every rule asks for it freely.
  */
 export class PythonFacts {
   private constructor(

@@ -1,5 +1,6 @@
 import type { Node } from 'web-tree-sitter';
 import type { PythonFacts } from './facts';
+import { field, parentOf, typeOf } from './nodes';
 import type { CallSite, Scope } from './scopes';
 
 /**
@@ -18,7 +19,7 @@ export function namedChildren(node: Node): Node[] {
 
 /** The body `block` of a clause (`except_clause`, `finally_clause`, ...): its last named child. */
 export function clauseBody(clause: Node): Node | undefined {
-  const body = clause.childForFieldName('body');
+  const body = field(clause, 'body');
   if (body !== null) return body;
   const blocks = clause.namedChildren.filter((c): c is Node => c?.type === 'block');
   return blocks.at(-1);
@@ -99,8 +100,8 @@ export function methodCallsIn(block: Node, name: string): Node[] {
     for (const child of node.namedChildren) {
       if (child === null || NESTED_CODE.has(child.type)) continue;
       if (child.type === 'call') {
-        const callee = child.childForFieldName('function');
-        if (callee?.type === 'attribute' && callee.childForFieldName('attribute')?.text === name) found.push(child);
+        const callee = field(child, 'function');
+        if (callee?.type === 'attribute' && field(callee, 'attribute')?.text === name) found.push(child);
       }
       visit(child);
     }
@@ -111,7 +112,7 @@ export function methodCallsIn(block: Node, name: string): Node[] {
 
 /** The `except` / `except*` clause's caught expression (without `as name`), or undefined for a bare `except:`. */
 export function caughtExpression(clause: Node): Node | undefined {
-  const value = clause.childForFieldName('value');
+  const value = field(clause, 'value');
   if (value !== null) {
     if (value.type === 'as_pattern') return value.firstNamedChild ?? undefined;
     return value;
@@ -176,19 +177,36 @@ export function indentUnit(text: string, block: Node): string {
 
 /** The innermost ancestor of `node` (itself excluded) of one of `types`, stopping at code-scope boundaries. */
 export function enclosingInFunction(node: Node, types: ReadonlySet<string>): Node | undefined {
-  for (let parent = node.parent; parent !== null; parent = parent.parent) {
-    if (types.has(parent.type)) return parent;
-    if (NESTED_CODE.has(parent.type)) return undefined;
+  for (let parent = parentOf(node); parent !== null; parent = parentOf(parent)) {
+    if (types.has(typeOf(parent))) return parent;
+    if (NESTED_CODE.has(typeOf(parent))) return undefined;
   }
   return undefined;
 }
 
 /** Ancestors of `node` up to (not including) the first def, lambda or class around it. */
 export function* ancestorsInFunction(node: Node): Generator<Node> {
-  for (let parent = node.parent; parent !== null; parent = parent.parent) {
-    if (NESTED_CODE.has(parent.type)) return;
+  for (let parent = parentOf(node); parent !== null; parent = parentOf(parent)) {
+    if (NESTED_CODE.has(typeOf(parent))) return;
     yield parent;
   }
+}
+
+/**
+ * True when `node` sits in a `for` / `while` loop of its own function (a loop around the `def`,
+ * `lambda` or class it is in does not count): {@link ancestorsInFunction} by source ranges.
+ */
+export function inLoopOfFunction(facts: PythonFacts, node: Node): boolean {
+  const at = node.startIndex;
+  const { loopRanges, codeRanges } = facts.table;
+  let innermostCode = -1;
+  for (let i = 0; i < codeRanges.length; i += 2) {
+    if (codeRanges[i] < at && at < codeRanges[i + 1] && codeRanges[i] > innermostCode) innermostCode = codeRanges[i];
+  }
+  for (let i = 0; i < loopRanges.length; i += 2) {
+    if (loopRanges[i] < at && at < loopRanges[i + 1] && loopRanges[i] > innermostCode) return true;
+  }
+  return false;
 }
 
 /** The scope's enclosing function node when the scope runs in an `async def`. */
@@ -196,35 +214,55 @@ export function asyncFunctionOf(scope: Scope): Node | undefined {
   return scope.isAsync ? scope.functionNode : undefined;
 }
 
-/**
- * Counts of the identifiers written anywhere inside a function (nested scopes included), computed
- * once per function node and cached, for "is this name used again" questions.
- */
-const identifierCounts = new WeakMap<PythonFacts, Map<number, Map<string, number>>>();
+/** A character that can continue a Python identifier (any non-ASCII one counts, to be safe). */
+function isNameChar(code: number): boolean {
+  return (code >= 48 && code <= 57) || (code >= 65 && code <= 90) || (code >= 97 && code <= 122) || code === 95 || code > 127;
+}
 
-export function identifierCount(facts: PythonFacts, functionNode: Node, name: string): number {
-  let perFunction = identifierCounts.get(facts);
-  if (perFunction === undefined) identifierCounts.set(facts, (perFunction = new Map()));
-  let counts = perFunction.get(functionNode.id);
-  if (counts === undefined) {
-    counts = new Map();
-    const cursor = functionNode.walk();
-    let done = false;
-    while (!done) {
-      if (cursor.nodeType === 'identifier') {
-        const text = cursor.nodeText;
-        counts.set(text, (counts.get(text) ?? 0) + 1);
-      }
-      if (cursor.gotoFirstChild()) continue;
-      while (!cursor.gotoNextSibling()) {
-        if (!cursor.gotoParent() || cursor.currentNode.id === functionNode.id) {
-          done = true;
-          break;
-        }
-      }
-    }
-    cursor.delete();
-    perFunction.set(functionNode.id, counts);
+/** Where `name` stands as a whole word in `text` between `start` and `end`. */
+function wordOffsets(text: string, name: string, start: number, end: number): number[] {
+  const offsets: number[] = [];
+  if (name.length === 0) return offsets;
+  for (let at = text.indexOf(name, start); at !== -1 && at + name.length <= end; at = text.indexOf(name, at + 1)) {
+    if (at > start && isNameChar(text.charCodeAt(at - 1))) continue;
+    if (at + name.length < end && isNameChar(text.charCodeAt(at + name.length))) continue;
+    offsets.push(at);
   }
-  return counts.get(name) ?? 0;
+  return offsets;
+}
+
+/** True when the smallest node over `name` at `offset` is an identifier (not a string or comment). */
+function identifierAt(functionNode: Node, offset: number, name: string): boolean {
+  const node = functionNode.descendantForIndex(offset, offset + name.length);
+  return node !== null && node.startIndex === offset && node.type === 'identifier';
+}
+
+/**
+ * How many identifiers written anywhere inside a function (nested scopes included) read `name`,
+ * for "is this name used again" questions. The text is searched first (an identifier is a whole
+ * word of the source); only the words found are checked against the tree.
+ */
+export function identifierCount(facts: PythonFacts, functionNode: Node, name: string): number {
+  let count = 0;
+  for (const offset of wordOffsets(facts.parsed.text, name, functionNode.startIndex, functionNode.endIndex)) {
+    if (identifierAt(functionNode, offset, name)) count++;
+  }
+  return count;
+}
+
+/** True when some identifier inside a function (nested scopes included) reads `name`. */
+export function hasIdentifier(facts: PythonFacts, functionNode: Node, name: string): boolean {
+  for (const offset of wordOffsets(facts.parsed.text, name, functionNode.startIndex, functionNode.endIndex)) {
+    if (identifierAt(functionNode, offset, name)) return true;
+  }
+  return false;
+}
+
+/** True when `identifier` (inside `functionNode`) is the only identifier there that reads its name. */
+export function isOnlyIdentifier(facts: PythonFacts, functionNode: Node, identifier: Node): boolean {
+  const name = identifier.text;
+  for (const offset of wordOffsets(facts.parsed.text, name, functionNode.startIndex, functionNode.endIndex)) {
+    if (offset !== identifier.startIndex && identifierAt(functionNode, offset, name)) return false;
+  }
+  return true;
 }

@@ -1,5 +1,6 @@
 import type { Node } from 'web-tree-sitter';
 import type { PythonFacts } from './facts';
+import { field } from './nodes';
 import type { Scope } from './scopes';
 
 /** The logging methods shared by `logging.Logger`, `logging.LoggerAdapter` and structlog loggers. */
@@ -37,7 +38,7 @@ export interface LoggingCall {
 }
 
 function positionalArguments(call: Node): Node[] | undefined {
-  const args = call.childForFieldName('arguments');
+  const args = field(call, 'arguments');
   if (args?.type !== 'argument_list') return undefined;
   const result: Node[] = [];
   for (const child of args.namedChildren) {
@@ -55,8 +56,8 @@ export function loggerKind(facts: PythonFacts, node: Node, scope: Scope, depth =
     case 'call': {
       const qualified = facts.qualifiedName(node, scope);
       if (qualified !== undefined) return FACTORIES.get(qualified);
-      const callee = node.childForFieldName('function');
-      const object = callee?.type === 'attribute' ? callee.childForFieldName('object') : null;
+      const callee = field(node, 'function');
+      const object = callee?.type === 'attribute' ? field(callee, 'object') : null;
       const method = callee?.childForFieldName('attribute')?.text;
       if (object === null || method === undefined || !DERIVING.has(method)) return undefined;
       return loggerKind(facts, object, scope, depth + 1);
@@ -81,7 +82,7 @@ export function loggerKind(facts: PythonFacts, node: Node, scope: Scope, depth =
     case 'attribute': {
       const qualified = facts.qualifiedName(node, scope);
       if (qualified !== undefined) return FACTORIES.get(qualified);
-      const name = node.childForFieldName('attribute')?.text;
+      const name = field(node, 'attribute')?.text;
       return name !== undefined && LOGGER_NAME.test(name) ? 'unknown' : undefined;
     }
     default:
@@ -95,10 +96,10 @@ export function loggerKind(facts: PythonFacts, node: Node, scope: Scope, depth =
  * Loggers of other libraries imported by name (loguru's `logger`) are not taken for one.
  */
 export function loggingCall(facts: PythonFacts, call: Node, scope: Scope): LoggingCall | undefined {
-  const callee = call.childForFieldName('function');
+  const callee = field(call, 'function');
   if (callee?.type !== 'attribute') return undefined;
-  const method = callee.childForFieldName('attribute')?.text;
-  const object = callee.childForFieldName('object');
+  const method = field(callee, 'attribute')?.text;
+  const object = field(callee, 'object');
   if (method === undefined || object === null || !LOG_METHODS.has(method)) return undefined;
   let kind: LoggerKind | undefined;
   const qualified = facts.qualifiedName(callee, scope);

@@ -1,5 +1,6 @@
 import type { Node } from 'web-tree-sitter';
 import { PYTHON_BUILTINS } from './builtins';
+import { field } from './nodes';
 import { type Binding, type Scope, type ScopeTable, scopeOfNode } from './scopes';
 
 /** What a name stands for at one place in the file. */
@@ -60,9 +61,23 @@ export function resolveName(table: ScopeTable, name: string, from: Scope): Resol
  * Undefined for anything else (locals, calls in the chain, subscripts, relative imports, ...).
  */
 export function qualifiedNameIn(table: ScopeTable, node: Node, scope: Scope): string | undefined {
+  // Every rule asks about the same callees: answer each (node, scope) once per parse.
+  let memo = qualifiedMemo.get(table);
+  if (memo === undefined) qualifiedMemo.set(table, (memo = new Map()));
+  const key = node.id;
+  const known = memo.get(key);
+  if (known !== undefined && known.scope === scope) return known.value;
+  const value = computeQualifiedName(table, node, scope);
+  memo.set(key, { scope, value });
+  return value;
+}
+
+const qualifiedMemo = new WeakMap<ScopeTable, Map<number, { scope: Scope; value: string | undefined }>>();
+
+function computeQualifiedName(table: ScopeTable, node: Node, scope: Scope): string | undefined {
   switch (node.type) {
     case 'call': {
-      const callee = node.childForFieldName('function');
+      const callee = field(node, 'function');
       return callee === null ? undefined : qualifiedNameIn(table, callee, scope);
     }
     case 'identifier': {
@@ -70,8 +85,8 @@ export function qualifiedNameIn(table: ScopeTable, node: Node, scope: Scope): st
       return resolution.kind === 'import' || resolution.kind === 'builtin' ? resolution.qualified : undefined;
     }
     case 'attribute': {
-      const object = node.childForFieldName('object');
-      const attribute = node.childForFieldName('attribute');
+      const object = field(node, 'object');
+      const attribute = field(node, 'attribute');
       if (object === null || attribute === null) return undefined;
       if (object.type !== 'identifier' && object.type !== 'attribute') return undefined;
       const head = qualifiedNameIn(table, object, scope);

@@ -1,5 +1,6 @@
 import type { Node } from 'web-tree-sitter';
 import type { PythonFacts } from './facts';
+import { field } from './nodes';
 import type { Binding, Scope } from './scopes';
 
 /**
@@ -57,12 +58,30 @@ function pathMade(from: Made): Made {
 function parameterAnnotation(binding: Binding): Node | undefined {
   const holder = binding.node.parent;
   if (holder === null || (holder.type !== 'typed_parameter' && holder.type !== 'typed_default_parameter')) return undefined;
-  const type = holder.childForFieldName('type');
+  const type = field(holder, 'type');
   return type?.firstNamedChild ?? undefined;
 }
 
+/** What a parameter's annotation names, per binding (null: nothing known). */
+const annotatedTypes = new WeakMap<Binding, Made | null>();
+
 /** The object `expression` evaluates to, as far as the file shows; see {@link Made}. */
 export function madeBy(facts: PythonFacts, expression: Node, scope: Scope, depth = 0): Made | undefined {
+  if (depth > 0) return computeMadeBy(facts, expression, scope, depth);
+  // Several rules ask about the same receivers: answer each (expression, scope) once per parse.
+  let memo = madeMemo.get(facts);
+  if (memo === undefined) madeMemo.set(facts, (memo = new Map()));
+  const key = expression.id;
+  const known = memo.get(key);
+  if (known !== undefined && known.scope === scope) return known.made;
+  const made = computeMadeBy(facts, expression, scope, 0);
+  memo.set(key, { scope, made });
+  return made;
+}
+
+const madeMemo = new WeakMap<PythonFacts, Map<number, { scope: Scope; made: Made | undefined }>>();
+
+function computeMadeBy(facts: PythonFacts, expression: Node, scope: Scope, depth: number): Made | undefined {
   if (depth > 6) return undefined;
   switch (expression.type) {
     case 'await':
@@ -71,13 +90,13 @@ export function madeBy(facts: PythonFacts, expression: Node, scope: Scope, depth
       return inner ? madeBy(facts, inner, scope, depth + 1) : undefined;
     }
     case 'call': {
-      const callee = expression.childForFieldName('function');
+      const callee = field(expression, 'function');
       if (callee === null) return undefined;
       const qualified = facts.qualifiedName(callee, scope);
       if (qualified !== undefined) return { factory: qualified, call: expression, scope, fromAnnotation: false };
       if (callee.type !== 'attribute') return undefined;
-      const object = callee.childForFieldName('object');
-      const method = callee.childForFieldName('attribute')?.text;
+      const object = field(callee, 'object');
+      const method = field(callee, 'attribute')?.text;
       if (object === null || method === undefined) return undefined;
       const receiver = madeBy(facts, object, scope, depth + 1);
       if (receiver === undefined) return undefined;
@@ -86,15 +105,15 @@ export function madeBy(facts: PythonFacts, expression: Node, scope: Scope, depth
     }
     case 'binary_operator': {
       // `base / "name"` keeps a Path a Path.
-      const operator = expression.childForFieldName('operator')?.type;
-      const left = expression.childForFieldName('left');
+      const operator = field(expression, 'operator')?.type;
+      const left = field(expression, 'left');
       if (operator !== '/' || left === null) return undefined;
       const base = madeBy(facts, left, scope, depth + 1);
       return isPath(base) && base !== undefined ? pathMade(base) : undefined;
     }
     case 'attribute': {
-      const object = expression.childForFieldName('object');
-      const name = expression.childForFieldName('attribute')?.text;
+      const object = field(expression, 'object');
+      const name = field(expression, 'attribute')?.text;
       if (object === null || name !== 'parent') return undefined;
       const base = madeBy(facts, object, scope, depth + 1);
       return isPath(base) && base !== undefined ? pathMade(base) : undefined;
@@ -105,10 +124,15 @@ export function madeBy(facts: PythonFacts, expression: Node, scope: Scope, depth
       const [binding] = resolution.bindings;
       if (binding.kind !== 'local') return undefined;
       if (binding.value !== undefined) return madeBy(facts, binding.value, facts.scopeOf(binding.value), depth + 1);
-      const annotation = parameterAnnotation(binding);
-      if (annotation === undefined) return undefined;
-      const qualified = facts.qualifiedName(annotation, facts.scopeOf(annotation));
-      return qualified === undefined ? undefined : { factory: qualified, call: undefined, scope: resolution.scope, fromAnnotation: true };
+      // A parameter's annotation: the same answer for every read of the parameter.
+      let annotated = annotatedTypes.get(binding);
+      if (annotated === undefined) {
+        const annotation = parameterAnnotation(binding);
+        const qualified = annotation === undefined ? undefined : facts.qualifiedName(annotation, facts.scopeOf(annotation));
+        annotated = qualified === undefined ? null : { factory: qualified, call: undefined, scope: resolution.scope, fromAnnotation: true };
+        annotatedTypes.set(binding, annotated);
+      }
+      return annotated ?? undefined;
     }
     default:
       return undefined;
@@ -117,27 +141,27 @@ export function madeBy(facts: PythonFacts, expression: Node, scope: Scope, depth
 
 /** The receiver and method name of a method call `receiver.method(...)`. */
 export function methodCall(call: Node): { receiver: Node; method: string } | undefined {
-  const callee = call.childForFieldName('function');
+  const callee = field(call, 'function');
   if (callee?.type !== 'attribute') return undefined;
-  const receiver = callee.childForFieldName('object');
-  const method = callee.childForFieldName('attribute');
+  const receiver = field(callee, 'object');
+  const method = field(callee, 'attribute');
   if (receiver === null || method === null) return undefined;
   return { receiver, method: method.text };
 }
 
 /** The keyword argument `name=` of a call, if written. */
 export function keywordArgument(call: Node, name: string): Node | undefined {
-  const args = call.childForFieldName('arguments');
+  const args = field(call, 'arguments');
   if (args?.type !== 'argument_list') return undefined;
   for (const arg of args.namedChildren) {
-    if (arg?.type === 'keyword_argument' && arg.childForFieldName('name')?.text === name) return arg;
+    if (arg?.type === 'keyword_argument' && field(arg, 'name')?.text === name) return arg;
   }
   return undefined;
 }
 
 /** The positional arguments of a call (no keywords, no `*`/`**` splats, no comments). */
 export function positionalArguments(call: Node): Node[] {
-  const args = call.childForFieldName('arguments');
+  const args = field(call, 'arguments');
   if (args === null) return [];
   if (args.type === 'generator_expression') return [args];
   return args.namedChildren.filter(
@@ -147,7 +171,7 @@ export function positionalArguments(call: Node): Node[] {
 
 /** True when a call passes `**kwargs` (which may hold any keyword) or `*args`. */
 export function hasSplat(call: Node): { positional: boolean; keyword: boolean } {
-  const args = call.childForFieldName('arguments');
+  const args = field(call, 'arguments');
   let positional = false;
   let keyword = false;
   for (const arg of args?.namedChildren ?? []) {

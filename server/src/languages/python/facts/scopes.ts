@@ -1,8 +1,9 @@
-import type { Node, TreeCursor } from 'web-tree-sitter';
+import type { Node } from 'web-tree-sitter';
 import type { PythonParsed } from '../parsed';
+import { parentOf, typeOf } from './nodes';
 
 /**
- * Scope facts for one Python file, built in a single cursor walk and cached per parse.
+ * Scope facts for one Python file, built from one search of the tree and cached per parse.
  *
  * Two notions live here and must not be confused:
  *  - the *name scope* (Python's LEGB rules): module, class body, function, lambda, and each
@@ -80,6 +81,20 @@ export interface ScopeTable {
   readonly withStatements: readonly CallSite[];
   /** Scopes by the id of the node that opens them. */
   readonly byNodeId: ReadonlyMap<number, Scope>;
+  /** The scope of each node in `calls`, `suspensions`, `tryStatements`, `withStatements`, by node id. */
+  readonly siteScopes: ReadonlyMap<number, Scope>;
+  /** `def` / `async def` (not lambdas), in document order. */
+  readonly functions: readonly Node[];
+  /** `except` / `except*` clauses, in document order. */
+  readonly exceptClauses: readonly Node[];
+  /** Comments, in document order. */
+  readonly comments: readonly Node[];
+  /** `[start, end)` offset pairs, flattened, of every `for` and `while` statement. */
+  readonly loopRanges: readonly number[];
+  /** `[start, end)` offset pairs, flattened, of every `def`, `lambda` and `class`. */
+  readonly codeRanges: readonly number[];
+  /** Scopes already computed by {@link scopeOfNode}, by node key. */
+  readonly scopeMemo: Map<number, Scope>;
 }
 
 export const COMPREHENSION_TYPES: ReadonlySet<string> = new Set([
@@ -93,18 +108,6 @@ const PARAMETER_HOLDERS: ReadonlySet<string> = new Set(['default_parameter', 'ty
 
 // ---------------------------------------------------------------------------------------------
 // Building
-
-interface Frame {
-  readonly type: string;
-  /** The scope this node is evaluated in. */
-  readonly scope: Scope;
-  /** The scope this node opens, for the parts of it that run inside. */
-  readonly inner: Scope | undefined;
-  /** For a comprehension: whether its first `for_in_clause` was already entered. */
-  sawFirstClause: boolean;
-  /** For the first `for_in_clause` of a comprehension: where its iterable (`right`) is evaluated. */
-  readonly iterableScope: Scope | undefined;
-}
 
 interface PendingBinding {
   scope: Scope;
@@ -146,6 +149,13 @@ class Builder {
   readonly tryStatements: CallSite[] = [];
   readonly withStatements: CallSite[] = [];
   readonly byNodeId = new Map<number, Scope>();
+  /** The scope of every recorded site (call, await, try, with) by node id. */
+  readonly siteScopes = new Map<number, Scope>();
+  readonly functions: Node[] = [];
+  readonly exceptClauses: Node[] = [];
+  readonly scopeMemo = new Map<number, Scope>();
+  readonly loopRanges: number[] = [];
+  readonly codeRanges: number[] = [];
   readonly module: Scope;
 
   constructor(readonly root: Node) {
@@ -163,6 +173,8 @@ class Builder {
     switch (target.type) {
       case 'identifier':
         this.bind(scope, target.text, value === undefined ? { kind: 'local', node: target } : { kind: 'local', node: target, value });
+        // The value runs where the binding is written: remember it for scopeOfNode.
+        if (value !== undefined) this.scopeMemo.set(value.id, scope);
         return;
       case 'pattern_list':
       case 'tuple_pattern':
@@ -244,7 +256,7 @@ class Builder {
     if (node.type === 'dotted_name') {
       const parent = node.parent;
       if (parent === null || node.namedChildCount !== 1) return;
-      const isCapture = parent.type === 'case_pattern' || (parent.type === 'keyword_pattern' && parent.firstNamedChild?.id !== node.id);
+      const isCapture = typeOf(parent) === 'case_pattern' || (typeOf(parent) === 'keyword_pattern' && parent.firstNamedChild?.id !== node.id);
       if (isCapture && node.text !== '_') this.bind(scope, node.text, { kind: 'local', node });
     } else if (node.type === 'splat_pattern') {
       const name = node.namedChildren.find((c) => c?.type === 'identifier');
@@ -252,44 +264,28 @@ class Builder {
     }
   }
 
-  /** Called for every node on entry, with the frame of its parent; returns the node's frame. */
-  enter(cursor: TreeCursor, parent: Frame): Frame {
-    const type = cursor.nodeType;
-    let scope = parent.scope;
-    let iterableScope: Scope | undefined;
-    if (parent.inner !== undefined) {
-      if (COMPREHENSION_TYPES.has(parent.type)) {
-        scope = parent.inner;
-        if (type === 'for_in_clause' && !parent.sawFirstClause) {
-          parent.sawFirstClause = true;
-          iterableScope = parent.scope;
-        }
-      } else if (cursor.currentFieldName === 'body') {
-        scope = parent.inner;
-      }
-    }
-    if (parent.iterableScope !== undefined && cursor.currentFieldName === 'right') scope = parent.iterableScope;
-
+  /**
+   * Records one node of interest (see {@link WANTED}) evaluated in `scope`; returns the scope the
+   * node opens, if any.
+   */
+  enter(node: Node, type: string, scope: Scope): Scope | undefined {
     let inner: Scope | undefined;
     switch (type) {
       case 'function_definition': {
-        const node = cursor.currentNode;
         inner = newScope('function', node, scope, node, isAsyncDef(node));
         this.byNodeId.set(node.id, inner);
         const name = node.childForFieldName('name');
         if (name !== null) this.bind(scope, name.text, { kind: 'local', node: name });
         this.bindParameters(inner, node.childForFieldName('parameters'));
+        this.functions.push(node);
         break;
       }
-      case 'lambda': {
-        const node = cursor.currentNode;
+      case 'lambda':
         inner = newScope('lambda', node, scope, node, false);
         this.byNodeId.set(node.id, inner);
         this.bindParameters(inner, node.childForFieldName('parameters'));
         break;
-      }
       case 'class_definition': {
-        const node = cursor.currentNode;
         inner = newScope('class', node, scope, undefined, false);
         this.byNodeId.set(node.id, inner);
         const name = node.childForFieldName('name');
@@ -299,30 +295,25 @@ class Builder {
       case 'list_comprehension':
       case 'set_comprehension':
       case 'dictionary_comprehension':
-      case 'generator_expression': {
-        const node = cursor.currentNode;
+      case 'generator_expression':
         inner = newScope('comprehension', node, scope, scope.functionNode, scope.isAsync);
         this.byNodeId.set(node.id, inner);
         break;
-      }
       case 'call':
-        this.calls.push({ node: cursor.currentNode, scope });
+        this.site(this.calls, node, scope);
         break;
       case 'await':
         // The `await` expression, not its keyword token (which has the same type name).
-        if (cursor.nodeIsNamed) this.suspensions.push({ node: cursor.currentNode, scope });
+        if (node.isNamed) this.site(this.suspensions, node, scope);
         break;
       case 'try_statement':
-        this.tryStatements.push({ node: cursor.currentNode, scope });
+        this.site(this.tryStatements, node, scope);
         break;
-      case 'with_statement': {
-        const node = cursor.currentNode;
-        this.withStatements.push({ node, scope });
+      case 'with_statement':
+        this.site(this.withStatements, node, scope);
         if (node.firstChild?.type === 'async') this.suspensions.push({ node, scope });
         break;
-      }
       case 'assignment': {
-        const node = cursor.currentNode;
         const left = node.childForFieldName('left');
         const right = node.childForFieldName('right');
         const value = left?.type === 'identifier' && right !== null && right.type !== 'assignment' && right.type !== 'yield' ? right : undefined;
@@ -330,25 +321,22 @@ class Builder {
         break;
       }
       case 'augmented_assignment':
-        this.bindTargets(scope, cursor.currentNode.childForFieldName('left'));
+        this.bindTargets(scope, node.childForFieldName('left'));
         break;
       case 'for_statement':
-      case 'for_in_clause': {
-        const node = cursor.currentNode;
+      case 'for_in_clause':
         this.bindTargets(scope, node.childForFieldName('left'));
         if (node.firstChild?.type === 'async') this.suspensions.push({ node, scope });
         break;
-      }
       case 'named_expression': {
         // A walrus inside a comprehension binds in the enclosing non-comprehension scope.
         let target = scope;
         while (target.kind === 'comprehension' && target.parent !== undefined) target = target.parent;
-        const name = cursor.currentNode.childForFieldName('name');
+        const name = node.childForFieldName('name');
         if (name !== null) this.bind(target, name.text, { kind: 'local', node: name });
         break;
       }
       case 'as_pattern': {
-        const node = cursor.currentNode;
         const alias = node.childForFieldName('alias');
         if (alias !== null) {
           const value = node.parent?.type === 'with_item' ? (node.firstNamedChild ?? undefined) : undefined;
@@ -362,37 +350,45 @@ class Builder {
         }
         break;
       }
-      case 'dotted_name':
+      case 'case_pattern':
+      case 'keyword_pattern':
+        // Capture names: a lone `dotted_name` directly in a case or keyword pattern (the grammar
+        // gives these children no field name).
+        for (const child of node.namedChildren) if (child?.type === 'dotted_name') this.bindCaptureIfAny(scope, child);
+        break;
       case 'splat_pattern':
-        if (cursor.currentFieldName === null) {
-          const parentType = parent.type;
-          if (parentType === 'case_pattern' || parentType === 'keyword_pattern' || type === 'splat_pattern') {
-            this.bindCaptureIfAny(scope, cursor.currentNode);
-          }
-        }
+        this.bindCaptureIfAny(scope, node);
         break;
       case 'import_statement':
-        this.bindImport(scope, cursor.currentNode);
+        this.bindImport(scope, node);
         break;
       case 'import_from_statement':
-        this.bindImportFrom(scope, cursor.currentNode);
+        this.bindImportFrom(scope, node);
         break;
       case 'global_statement':
       case 'nonlocal_statement': {
         const set = type === 'global_statement' ? scope.globals : scope.nonlocals;
-        for (const name of cursor.currentNode.namedChildren) if (name?.type === 'identifier') set.add(name.text);
+        for (const name of node.namedChildren) if (name?.type === 'identifier') set.add(name.text);
         break;
       }
       case 'type_alias_statement': {
-        const left = cursor.currentNode.childForFieldName('left');
+        const left = node.childForFieldName('left');
         const name = left?.firstNamedChild ?? left;
         if (name?.type === 'identifier') this.bind(scope, name.text, { kind: 'local', node: name });
         break;
       }
+      case 'except_clause':
+        this.exceptClauses.push(node);
+        break;
       default:
         break;
     }
-    return { type, scope, inner, sawFirstClause: false, iterableScope };
+    return inner;
+  }
+
+  private site(list: CallSite[], node: Node, scope: Scope): void {
+    list.push({ node, scope });
+    this.siteScopes.set(node.id, scope);
   }
 
   /** Places each binding in the scope Python would put it in, honouring global/nonlocal. */
@@ -426,32 +422,118 @@ function nonlocalTarget(scope: Scope, name: string, own: Map<Scope, Set<string>>
   return fallback;
 }
 
-export function buildScopeTable(parsed: PythonParsed): ScopeTable {
+/** The node types the scope table reads (plus comments, which the pack's structure needs). */
+const WANTED: readonly string[] = [
+  'function_definition',
+  'lambda',
+  'class_definition',
+  ...COMPREHENSION_TYPES,
+  'call',
+  'await',
+  'try_statement',
+  'with_statement',
+  'assignment',
+  'augmented_assignment',
+  'for_statement',
+  'while_statement',
+  'for_in_clause',
+  'named_expression',
+  'as_pattern',
+  'case_pattern',
+  'keyword_pattern',
+  'splat_pattern',
+  'import_statement',
+  'import_from_statement',
+  'global_statement',
+  'nonlocal_statement',
+  'type_alias_statement',
+  'except_clause',
+  'comment',
+];
+
+/** A scope-opening node still open during the search, with the region that runs inside it. */
+interface Opener {
+  readonly start: number;
+  readonly end: number;
+  /** The scope the opener itself is evaluated in. */
+  readonly outer: Scope;
+  readonly inner: Scope;
+  /** Nodes starting in [innerStart, innerEnd) run in `inner` (a def, lambda or class body)... */
+  readonly innerStart: number;
+  readonly innerEnd: number;
+  /** ...or, for a comprehension, everything but [skipStart, skipEnd): its first iterable. */
+  readonly comprehension: boolean;
+  readonly skipStart: number;
+  readonly skipEnd: number;
+}
+
+function openerOf(node: Node, type: string, outer: Scope, inner: Scope): Opener {
+  const start = node.startIndex;
+  const end = node.endIndex;
+  if (COMPREHENSION_TYPES.has(type)) {
+    const first = node.namedChildren.find((c) => c?.type === 'for_in_clause');
+    const iterable = first?.childForFieldName('right') ?? null;
+    return {
+      start,
+      end,
+      outer,
+      inner,
+      innerStart: 0,
+      innerEnd: 0,
+      comprehension: true,
+      skipStart: iterable?.startIndex ?? -1,
+      skipEnd: iterable?.endIndex ?? -1,
+    };
+  }
+  const body = node.childForFieldName('body');
+  return {
+    start,
+    end,
+    outer,
+    inner,
+    innerStart: body?.startIndex ?? -1,
+    innerEnd: body?.endIndex ?? -1,
+    comprehension: false,
+    skipStart: -1,
+    skipEnd: -1,
+  };
+}
+
+function scopeAt(opener: Opener, start: number): Scope {
+  if (opener.comprehension) return start >= opener.skipStart && start < opener.skipEnd ? opener.outer : opener.inner;
+  return start >= opener.innerStart && start < opener.innerEnd ? opener.inner : opener.outer;
+}
+
+/**
+ * Builds the scope table with one search inside the parser (WASM) for the node kinds that bind
+ * names, open scopes or that rules ask for; a node's scope follows from the source ranges of the
+ * scope openers around it (the search returns nodes in document order, parents first). Far
+ * cheaper than walking every node of the tree from JavaScript.
+ */
+function build(parsed: PythonParsed): ScopeTable {
   const builder = new Builder(parsed.root);
-  const cursor = parsed.root.walk();
-  const frames: Frame[] = [{ type: 'module', scope: builder.module, inner: undefined, sawFirstClause: false, iterableScope: undefined }];
-  let depth = 0;
-  try {
-    for (;;) {
-      if (cursor.gotoFirstChild()) {
-        depth++;
-        frames[depth] = builder.enter(cursor, frames[depth - 1]);
-        continue;
-      }
-      let moved = false;
-      while (depth > 0) {
-        if (cursor.gotoNextSibling()) {
-          frames[depth] = builder.enter(cursor, frames[depth - 1]);
-          moved = true;
-          break;
-        }
-        cursor.gotoParent();
-        depth--;
-      }
-      if (!moved) break;
+  const comments: Node[] = [];
+  const open: Opener[] = [];
+  for (const node of parsed.root.descendantsOfType(WANTED as string[])) {
+    if (node === null) continue;
+    const type = node.type;
+    if (type === 'comment') {
+      comments.push(node);
+      continue;
     }
-  } finally {
-    cursor.delete();
+    const start = node.startIndex;
+    // Close the openers that end before this node (zero-width nodes count as outside).
+    while (open.length > 0 && start >= open[open.length - 1].end) open.pop();
+    const top = open[open.length - 1];
+    const scope = top === undefined ? builder.module : scopeAt(top, start);
+    const inner = builder.enter(node, type, scope);
+    if (inner !== undefined) {
+      const opener = openerOf(node, type, scope, inner);
+      open.push(opener);
+      if (!opener.comprehension) builder.codeRanges.push(opener.start, opener.end);
+    } else if (type === 'for_statement' || type === 'while_statement') {
+      builder.loopRanges.push(start, node.endIndex);
+    }
   }
   builder.settle();
   return {
@@ -461,7 +543,26 @@ export function buildScopeTable(parsed: PythonParsed): ScopeTable {
     tryStatements: builder.tryStatements,
     withStatements: builder.withStatements,
     byNodeId: builder.byNodeId,
+    siteScopes: builder.siteScopes,
+    functions: builder.functions,
+    exceptClauses: builder.exceptClauses,
+    comments,
+    scopeMemo: builder.scopeMemo,
+    loopRanges: builder.loopRanges,
+    codeRanges: builder.codeRanges,
   };
+}
+
+const tables = new WeakMap<PythonParsed, ScopeTable>();
+
+/** The scope table of a parsed file, built once and cached. */
+export function buildScopeTable(parsed: PythonParsed): ScopeTable {
+  let table = tables.get(parsed);
+  if (table === undefined) {
+    table = build(parsed);
+    tables.set(parsed, table);
+  }
+  return table;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -472,7 +573,7 @@ function isParameterName(node: Node): boolean {
   if (node.type !== 'identifier') return false;
   const parent = node.parent;
   if (parent === null) return false;
-  switch (parent.type) {
+  switch (typeOf(parent)) {
     case 'parameters':
     case 'lambda_parameters':
       return true;
@@ -482,7 +583,7 @@ function isParameterName(node: Node): boolean {
       return holder === 'parameters' || holder === 'lambda_parameters' || holder === 'typed_parameter';
     }
     default:
-      if (!PARAMETER_HOLDERS.has(parent.type)) return false;
+      if (!PARAMETER_HOLDERS.has(typeOf(parent))) return false;
       return (parent.childForFieldName('name') ?? parent.firstNamedChild)?.id === node.id;
   }
 }
@@ -492,12 +593,25 @@ function isParameterName(node: Node): boolean {
  * classes and a comprehension's first iterable belong to the surrounding scope, as in Python.
  */
 export function scopeOfNode(table: ScopeTable, node: Node): Scope {
+  const site = table.siteScopes.get(node.id);
+  if (site !== undefined) return site;
+  // A node's id is the address of its slot in the tree: unique within one tree.
+  const key = node.id;
+  let scope = table.scopeMemo.get(key);
+  if (scope === undefined) {
+    scope = findScope(table, node);
+    table.scopeMemo.set(key, scope);
+  }
+  return scope;
+}
+
+function findScope(table: ScopeTable, node: Node): Scope {
   const paramName = isParameterName(node);
   let child = node;
-  for (let parent = node.parent; parent !== null; child = parent, parent = parent.parent) {
+  for (let parent = parentOf(node); parent !== null; child = parent, parent = parentOf(parent)) {
     const scope = table.byNodeId.get(parent.id);
     if (scope === undefined) continue;
-    switch (parent.type) {
+    switch (typeOf(parent)) {
       case 'function_definition':
       case 'lambda': {
         if (parent.childForFieldName('body')?.id === child.id) return scope;
@@ -507,6 +621,8 @@ export function scopeOfNode(table: ScopeTable, node: Node): Scope {
       case 'class_definition':
         if (parent.childForFieldName('body')?.id === child.id) return scope;
         break;
+      case 'module':
+        return scope;
       default: {
         // A comprehension: all of it is inside, except the iterable of its first `for` clause.
         const first = parent.namedChildren.find((c) => c?.type === 'for_in_clause');

@@ -1,6 +1,8 @@
 import type { Node } from 'web-tree-sitter';
 import type { SourceText } from '../../../engine/sourceText';
 import type { PythonParsed } from '../parsed';
+import { field, parentOf, typeOf } from './nodes';
+import { buildScopeTable } from './scopes';
 
 /**
  * Nodes of a few kinds that several rules look for (except handlers, function definitions,
@@ -17,13 +19,11 @@ export interface SyntaxIndex {
   readonly isScript: boolean;
 }
 
-const WANTED = ['except_clause', 'function_definition', 'comment'];
-
 const cache = new WeakMap<PythonParsed, SyntaxIndex>();
 
 function isMainGuard(statement: Node): boolean {
   if (statement.type !== 'if_statement') return false;
-  const condition = statement.childForFieldName('condition');
+  const condition = field(statement, 'condition');
   if (condition?.type !== 'comparison_operator' || condition.namedChildCount !== 2) return false;
   const [left, right] = [condition.namedChild(0), condition.namedChild(1)];
   if (left === null || right === null || !condition.children.some((c) => c?.type === '==')) return false;
@@ -36,16 +36,8 @@ function isMainGuard(statement: Node): boolean {
 export function syntaxIndex(parsed: PythonParsed): SyntaxIndex {
   let index = cache.get(parsed);
   if (index !== undefined) return index;
-  const exceptClauses: Node[] = [];
-  const functions: Node[] = [];
-  const comments: Node[] = [];
-  // One search inside the parser (WASM) is far cheaper than a cursor walk driven from JavaScript.
-  for (const node of parsed.root.descendantsOfType(WANTED)) {
-    if (node === null) continue;
-    if (node.type === 'except_clause') exceptClauses.push(node);
-    else if (node.type === 'function_definition') functions.push(node);
-    else comments.push(node);
-  }
+  // The scope table's one search already collected them.
+  const { exceptClauses, functions, comments } = buildScopeTable(parsed);
   const isScript = parsed.root.namedChildren.some((c) => c !== null && isMainGuard(c));
   index = { exceptClauses, functions, comments, isScript };
   cache.set(parsed, index);
@@ -58,8 +50,8 @@ export function syntaxIndex(parsed: PythonParsed): SyntaxIndex {
  */
 export function enclosingStatement(node: Node): Node {
   let current = node;
-  for (let parent = node.parent; parent !== null; current = parent, parent = parent.parent) {
-    if (parent.type === 'block' || parent.type === 'module') return current;
+  for (let parent = parentOf(node); parent !== null; current = parent, parent = parentOf(parent)) {
+    if (typeOf(parent) === 'block' || typeOf(parent) === 'module') return current;
   }
   return current;
 }

@@ -54,6 +54,18 @@ function hasOwnReturn(body: ts.Node): boolean {
   return found;
 }
 
+/** Whether `body` has a `return <value>` of its own (nested functions aside). */
+function returnsValue(body: ts.Node): boolean {
+  let found = false;
+  const visit = (node: ts.Node): void => {
+    if (found) return;
+    if (ts.isReturnStatement(node)) found = node.expression !== undefined;
+    else if (!ts.isFunctionLike(node) && !ts.isClassLike(node)) forEachChild(node, visit);
+  };
+  forEachChild(body, visit);
+  return found;
+}
+
 function usesArguments(body: ts.Node): boolean {
   let found = false;
   const visit = (node: ts.Node): void => {
@@ -123,6 +135,13 @@ function runTyped(context: TypeScriptCheckContext, types: TypeScriptTypes): void
   const { checker, sourceFile } = types;
 
   const isPromiseFunction = (expression: ts.Expression): boolean => {
+    if (isFunctionExpression(expression) && expression.asteriskToken === undefined) {
+      // Certain from syntax, so the checker never infers the body's return type (the costliest
+      // question here): an async function always returns a Promise; one with neither a return
+      // type nor a `return` of a value returns `void`.
+      if (isAsyncFunction(expression)) return true;
+      if (expression.type === undefined && ts.isBlock(expression.body) && !returnsValue(expression.body)) return false;
+    }
     const type = checker.getTypeAtLocation(expression);
     return returnsThenable(checker, type, expression);
   };

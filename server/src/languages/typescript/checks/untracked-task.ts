@@ -19,9 +19,10 @@ import type { Fix } from '../../../engine/types';
  * Without type information (the fallback), from syntax alone: a bare expression statement whose
  * value is a promise nobody handles. Known promise sources: functions declared `async` in this file
  * (including `this.method()` for async methods of the enclosing class), the global `fetch`, and
- * `fs/promises` functions. `.then(onFulfilled)` without a rejection handler is treated as a
- * promise whatever its receiver; `.finally()` passes its receiver's state through; `.catch(handler)`
- * and `.then(ok, fail)` handle it.
+ * `fs/promises` functions. `.then(onFulfilled)` without a rejection handler is a dropped promise
+ * only on a receiver known to be one (a known source, `new Promise`, `Promise.all(...)`, a chain
+ * or a `const` of those), never on any object with a `then` method (`cy.get(...).then(...)`);
+ * `.finally()` passes its receiver's state through; `.catch(handler)` and `.then(ok, fail)` handle it.
  */
 
 // Every export of the compiler is a getter; in code that runs once per node, read the ones used
@@ -102,8 +103,46 @@ function isUnhandledPromise(expression: ts.Expression, bindings: () => FileBindi
     const receiver = callee.expression;
     // `.catch(handler)` handles; `.catch()` with no handler passes the rejection on.
     if (member === 'catch') return node.arguments.length === 0 && isUnhandledPromise(receiver, bindings);
-    if (member === 'then') return node.arguments.length < 2;
+    // Only on a receiver known to be a promise: `.then` alone does not make one (`cy.get(...).then(...)`).
+    if (member === 'then') return node.arguments.length < 2 && isKnownPromise(receiver, bindings, 0);
     if (member === 'finally') return isUnhandledPromise(receiver, bindings);
+  }
+  return isPromiseSourceCall(node, bindings);
+}
+
+/** Static methods of the global `Promise` that return a promise. */
+const PROMISE_STATICS = new Set(['resolve', 'reject', 'all', 'allSettled', 'race', 'any', 'try']);
+
+/** `Promise`, the global one (no local or import of that name in scope). */
+function isGlobalPromise(expression: ts.Expression, bindings: () => FileBindings): boolean {
+  const node = skipWrappers(expression);
+  return ts.isIdentifier(node) && node.text === 'Promise' && bindings().lookup('Promise', node) === undefined;
+}
+
+/**
+ * Whether an expression is known from syntax alone to be a promise: a known promise source
+ * (same-file async function, `fetch`, `fs/promises`), `new Promise(...)`, `Promise.all(...)` and
+ * the other statics, a `.then`/`.catch`/`.finally` link on one of those, or a `const` initialised
+ * with one of those.
+ */
+function isKnownPromise(expression: ts.Expression, bindings: () => FileBindings, depth: number): boolean {
+  if (depth > 50) return false;
+  const node = skipWrappers(expression);
+  if (ts.isNewExpression(node)) return isGlobalPromise(node.expression, bindings);
+  if (ts.isIdentifier(node)) {
+    const binding = bindings().lookup(node.text, node);
+    const declaration = binding?.kind === 'local' ? binding.declaration : undefined;
+    if (declaration === undefined || !ts.isVariableDeclaration(declaration) || declaration.initializer === undefined) return false;
+    const list = declaration.parent;
+    if (!ts.isVariableDeclarationList(list) || (list.flags & ts.NodeFlags.Const) === 0) return false;
+    return isKnownPromise(declaration.initializer, bindings, depth + 1);
+  }
+  if (!ts.isCallExpression(node)) return false;
+  const callee = skipWrappers(node.expression);
+  const member = memberName(callee);
+  if (member !== undefined && (ts.isPropertyAccessExpression(callee) || ts.isElementAccessExpression(callee))) {
+    if (member === 'then' || member === 'catch' || member === 'finally') return isKnownPromise(callee.expression, bindings, depth + 1);
+    if (PROMISE_STATICS.has(member) && isGlobalPromise(callee.expression, bindings)) return true;
   }
   return isPromiseSourceCall(node, bindings);
 }

@@ -13,24 +13,124 @@ function lineOf(sourceFile: ts.SourceFile, offset: number): number {
   return ts.getLineAndCharacterOfPosition(sourceFile, offset).line;
 }
 
-/** Every comment of the file, found through the trivia around the parser's tokens (never inside strings). */
-export function forEachComment(sourceFile: ts.SourceFile, visit: (range: ts.CommentRange) => void): void {
+/** A comment's offsets, delimiters included. */
+export interface CommentSpan {
+  start: number;
+  end: number;
+}
+
+// Read once: every export of the `typescript` module is a getter, slow in a per-node loop.
+const JSX_TEXT = ts.SyntaxKind.JsxText;
+const FIRST_NODE = ts.SyntaxKind.FirstNode;
+const SLASH = 0x2f;
+const SINGLE_LINE_COMMENT = ts.SyntaxKind.SingleLineCommentTrivia;
+const MULTI_LINE_COMMENT = ts.SyntaxKind.MultiLineCommentTrivia;
+const END_OF_FILE = ts.SyntaxKind.EndOfFileToken;
+const forEachChild = ts.forEachChild;
+const getLeadingCommentRanges = ts.getLeadingCommentRanges;
+const getTrailingCommentRanges = ts.getTrailingCommentRanges;
+
+function hasSlash(text: string, start: number, end: number): boolean {
+  for (let i = start; i < end; i++) if (text.charCodeAt(i) === SLASH) return true;
+  return false;
+}
+
+/**
+ * Every comment of the file and the tree's depth, in one walk with `forEachChild` (no
+ * `getChildren`, which builds and keeps a token list on every node: the walk may run over the
+ * program's own SourceFile). Comments live only in trivia, which is either the leading trivia of
+ * a leaf (identifier, literal, keyword or punctuation node) or lies in a gap between a node's
+ * children, next to the node's own tokens (`(`, `,`, `{`...): leaves have their leading trivia
+ * read, gaps that hold a `/` are scanned. Depth counts as the syntax-list view of the tree does:
+ * a list of children is one level, and a node's own tokens one level below it.
+ */
+export function walkStructure(sourceFile: ts.SourceFile): { comments: CommentSpan[]; depth: number } {
   const text = sourceFile.text;
   const seen = new Set<number>();
-  const add = (ranges: ts.CommentRange[] | undefined): void => {
-    for (const range of ranges ?? []) {
-      if (seen.has(range.pos)) continue;
-      seen.add(range.pos);
-      visit(range);
+  const comments: CommentSpan[] = [];
+  const add = (start: number, end: number): void => {
+    if (seen.has(start)) return;
+    seen.add(start);
+    comments.push({ start, end });
+  };
+  const addRanges = (ranges: ts.CommentRange[] | undefined): void => {
+    if (ranges !== undefined) for (const range of ranges) add(range.pos, range.end);
+  };
+  let scanner: ts.Scanner | undefined;
+  /** Comments between `start` and `end`, where only this node's own tokens and trivia lie. */
+  const scanGap = (start: number, end: number): void => {
+    if (end <= start || !hasSlash(text, start, end)) return;
+    scanner ??= ts.createScanner(ts.ScriptTarget.Latest, false, sourceFile.languageVariant, text);
+    scanner.resetTokenState(start);
+    for (;;) {
+      const kind = scanner.scan();
+      if (kind === END_OF_FILE || scanner.getTokenStart() >= end) break;
+      if (kind === SINGLE_LINE_COMMENT || kind === MULTI_LINE_COMMENT) add(scanner.getTokenStart(), scanner.getTokenEnd());
     }
   };
-  const stack: ts.Node[] = [sourceFile];
-  while (stack.length > 0) {
-    const node = stack.pop() as ts.Node;
-    add(ts.getLeadingCommentRanges(text, node.pos));
-    add(ts.getTrailingCommentRanges(text, node.end));
-    if (node.kind !== ts.SyntaxKind.JsxText) stack.push(...node.getChildren(sourceFile));
+
+  let deepest = 0;
+  const nodes: ts.Node[] = [sourceFile];
+  const depths: number[] = [0];
+  const children: ts.Node[] = [];
+  const childDepths: number[] = [];
+  let childDepth = 0;
+  const collect = (child: ts.Node): void => {
+    children.push(child);
+    childDepths.push(childDepth + 1);
+  };
+  const collectList = (list: ts.NodeArray<ts.Node>): void => {
+    // A list is a level of its own (a syntax list), its elements one below.
+    for (const child of list) {
+      children.push(child);
+      childDepths.push(childDepth + 2);
+    }
+  };
+  while (nodes.length > 0) {
+    const node = nodes.pop() as ts.Node;
+    const depth = depths.pop() as number;
+    if (depth > deepest) deepest = depth;
+    if (node.kind < FIRST_NODE) {
+      // A leaf: its leading trivia (JSX text is text, never a comment).
+      if (node.kind !== JSX_TEXT && hasSlash(text, node.pos, Math.min(node.end, text.length))) {
+        addRanges(getLeadingCommentRanges(text, node.pos));
+        addRanges(getTrailingCommentRanges(text, node.pos));
+      }
+      continue;
+    }
+    // The node's own tokens sit one level below it.
+    if (depth + 1 > deepest) deepest = depth + 1;
+    children.length = 0;
+    childDepths.length = 0;
+    childDepth = depth;
+    forEachChild(node, collect, collectList);
+    let sorted = true;
+    for (let i = 1; i < children.length && sorted; i++) sorted = children[i].pos >= children[i - 1].pos;
+    if (!sorted) {
+      // Rare (forEachChild follows source order almost everywhere): sort both lists together.
+      const order = children.map((_, i) => i).sort((a, b) => children[a].pos - children[b].pos);
+      const byPos = order.map((i) => children[i]);
+      const depthsByPos = order.map((i) => childDepths[i]);
+      children.splice(0, children.length, ...byPos);
+      childDepths.splice(0, childDepths.length, ...depthsByPos);
+    }
+    let at = node.pos;
+    for (const child of children) {
+      scanGap(at, child.pos);
+      if (child.end > at) at = child.end;
+    }
+    scanGap(at, node.end);
+    for (let i = children.length - 1; i >= 0; i--) {
+      nodes.push(children[i]);
+      depths.push(childDepths[i]);
+    }
   }
+  return { comments: comments.sort((a, b) => a.start - b.start), depth: deepest };
+}
+
+/** Every comment of the file, in order (never inside strings, regexes, templates or JSX text). */
+export function forEachComment(sourceFile: ts.SourceFile, visit: (range: CommentSpan) => void): void {
+  for (const comment of walkStructure(sourceFile).comments) visit(comment);
 }
 
 export function commentLines(sourceFile: ts.SourceFile, pattern: RegExp): CommentLines {
@@ -38,14 +138,14 @@ export function commentLines(sourceFile: ts.SourceFile, pattern: RegExp): Commen
   const matching = new Set<number>();
   const commentOnly = new Set<number>();
   forEachComment(sourceFile, (range) => {
-    const startLine = lineOf(sourceFile, range.pos);
+    const startLine = lineOf(sourceFile, range.start);
     const endLine = lineOf(sourceFile, range.end);
-    if (pattern.test(text.slice(range.pos, range.end))) {
+    if (pattern.test(text.slice(range.start, range.end))) {
       matching.add(startLine);
       matching.add(endLine);
     }
     const lineStart = ts.getPositionOfLineAndCharacter(sourceFile, startLine, 0);
-    if (/^\s*$/.test(text.slice(lineStart, range.pos))) {
+    if (/^\s*$/.test(text.slice(lineStart, range.start))) {
       for (let line = startLine; line <= endLine; line++) commentOnly.add(line);
     }
   });

@@ -28,6 +28,11 @@ export class DiskCache {
     return text;
   }
 
+  /** The text already read for `fileName`, without reading the disk (undefined when not read or absent). */
+  cachedText(fileName: string): string | undefined {
+    return this.texts.get(fileName);
+  }
+
   fileExists(fileName: string): boolean {
     const known = this.files.get(fileName);
     if (known !== undefined) return known;

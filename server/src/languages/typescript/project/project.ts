@@ -36,6 +36,43 @@ export function scriptKindOf(fileName: string): ts.ScriptKind {
 }
 
 /**
+ * JSDoc is parsed where it carries types (JavaScript files) and skipped in TypeScript files, as
+ * `tsc` does: no check reads JSDoc nodes, and TypeScript files take their types from the syntax.
+ * The document registry must be created with the same mode.
+ */
+export const JSDOC_PARSING_MODE = ts.JSDocParsingMode.ParseForTypeErrors;
+
+/**
+ * A script's text that can tell the compiler what changed since an older one (the common prefix
+ * and suffix): the LanguageService then re-parses an edited file incrementally, reusing the nodes
+ * outside the edit, as tsserver does on every keystroke.
+ */
+export class TextSnapshot implements ts.IScriptSnapshot {
+  constructor(readonly text: string) {}
+
+  getText(start: number, end: number): string {
+    return start === 0 && end === this.text.length ? this.text : this.text.substring(start, end);
+  }
+
+  getLength(): number {
+    return this.text.length;
+  }
+
+  getChangeRange(oldSnapshot: ts.IScriptSnapshot): ts.TextChangeRange | undefined {
+    if (!(oldSnapshot instanceof TextSnapshot)) return undefined;
+    const before = oldSnapshot.text;
+    const after = this.text;
+    if (before === after) return ts.unchangedTextChangeRange;
+    const shorter = Math.min(before.length, after.length);
+    let prefix = 0;
+    while (prefix < shorter && before.charCodeAt(prefix) === after.charCodeAt(prefix)) prefix++;
+    let suffix = 0;
+    while (suffix < shorter - prefix && before.charCodeAt(before.length - 1 - suffix) === after.charCodeAt(after.length - 1 - suffix)) suffix++;
+    return ts.createTextChangeRange(ts.createTextSpan(prefix, before.length - prefix - suffix), after.length - prefix - suffix);
+  }
+}
+
+/**
  * One TypeScript project: a warm LanguageService over a root set and compiler options. The
  * service keeps the program up to date incrementally: when only one file's version changed, the
  * new program reuses every other SourceFile (parsed and bound) and its module resolutions.
@@ -47,6 +84,8 @@ export class Project {
   private lastUsed = 0;
   /** The program of the last `program()` call (never rebuilt by reading this). */
   lastProgram: ts.Program | undefined;
+  /** The last program whose type checker exists: all its SourceFiles are bound (parents set). */
+  checkedProgram: ts.Program | undefined;
 
   constructor(
     readonly name: string,
@@ -66,7 +105,7 @@ export class Project {
       getScriptVersion: (fileName) => environment.versionOf(fileName),
       getScriptSnapshot: (fileName) => {
         const text = readText(fileName);
-        return text === undefined ? undefined : ts.ScriptSnapshot.fromString(text);
+        return text === undefined ? undefined : new TextSnapshot(text);
       },
       getScriptKind: scriptKindOf,
       getCompilationSettings: () => this.options,
@@ -80,6 +119,7 @@ export class Project {
       getDirectories: (directory) => disk.getDirectories(directory),
       realpath: (fileName) => disk.realpath(fileName),
       useCaseSensitiveFileNames: () => ts.sys.useCaseSensitiveFileNames,
+      jsDocParsingMode: JSDOC_PARSING_MODE,
     };
     this.service = ts.createLanguageService(host, environment.registry);
   }
@@ -108,8 +148,16 @@ export class Project {
     return this.lastUsed;
   }
 
+  /** The type checker of `program` (binding every file on first use); remembers the program as checked. */
+  checkerOf(program: ts.Program): ts.TypeChecker {
+    const checker = program.getTypeChecker();
+    this.checkedProgram = program;
+    return checker;
+  }
+
   dispose(): void {
     this.lastProgram = undefined;
+    this.checkedProgram = undefined;
     this.service.dispose();
   }
 }

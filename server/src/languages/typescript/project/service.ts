@@ -3,7 +3,7 @@ import ts from 'typescript';
 import type { TypeScriptTypes } from '../parsed';
 import { loadConfig, toProjectPath, type ConfigProblem, type LoadedConfig } from './config';
 import { DiskCache } from './diskCache';
-import { Project, type ProjectEnvironment } from './project';
+import { JSDOC_PARSING_MODE, Project, type ProjectEnvironment } from './project';
 
 /**
  * The project model: which project each file belongs to, and one warm LanguageService per project.
@@ -16,7 +16,11 @@ import { Project, type ProjectEnvironment } from './project';
  * - Texts seen by `update` (what the engine analyses: the editor's unsaved text) overlay the disk
  *   until `forget`; every other file is read from the disk cache, refreshed by `invalidate`.
  * - An edit changes one script version: the LanguageService then reuses every other SourceFile
- *   and module resolution, so nothing is re-parsed or re-bound but the edited file.
+ *   and module resolution, so nothing is re-parsed or re-bound but the edited file, and that one
+ *   is re-parsed incrementally (its snapshot tells what changed; see TextSnapshot).
+ * - The pack parses each file once: it takes the program's own SourceFile when the project
+ *   already holds the text (`warmSourceFile`), and an overlay that equals the disk text read
+ *   before changes no version, so the CLI's program is built once and never re-synchronised.
  * - A broken config (bad JSON, missing `extends`) never throws: files under its folder use an
  *   inferred project meanwhile, and `configProblems` reports what is wrong.
  */
@@ -50,7 +54,7 @@ function libDirectoryFrom(candidates: readonly (string | undefined)[]): string |
 
 export class ProjectService {
   readonly disk = new DiskCache();
-  private readonly registry = ts.createDocumentRegistry(ts.sys.useCaseSensitiveFileNames);
+  private readonly registry = ts.createDocumentRegistry(ts.sys.useCaseSensitiveFileNames, undefined, JSDOC_PARSING_MODE);
   private readonly overlay = new Map<string, OverlayEntry>();
   private readonly configs = new Map<string, LoadedConfig>();
   private readonly owners = new Map<string, Owner>();
@@ -102,8 +106,47 @@ export class ProjectService {
     const name = this.nameOf(fileName);
     const known = this.overlay.get(name);
     if (known?.text === text) return;
+    if (known === undefined && !this.isVirtual(name) && this.disk.cachedText(name) === text) {
+      // The text the projects already read from disk (the CLI, a file just opened): same text, same
+      // version, so no program needs a refresh. Skipping the state bump keeps every later
+      // `getProgram` a no-op instead of a check of every file's version.
+      this.overlay.set(name, { text, version: `d${this.disk.version(name)}`, mirrorsDisk: true });
+      return;
+    }
     this.overlay.set(name, { text, version: known === undefined ? undefined : `o${++this.editCounter}`, mirrorsDisk: false });
     this.state++;
+  }
+
+  /**
+   * The SourceFile of `fileName` in the last type-checked program of its project, when that
+   * program already holds exactly `text` (parsed and bound, parents set): the parse can reuse it
+   * instead of parsing the file a second time. Never builds anything.
+   */
+  warmSourceFile(fileName: string, text: string): ts.SourceFile | undefined {
+    const program = this.warmProgram(fileName);
+    const sourceFile = program?.getSourceFile(this.nameOf(fileName));
+    return sourceFile !== undefined && sourceFile.text === text ? sourceFile : undefined;
+  }
+
+  /**
+   * Whether the project of `fileName` exists and has been type-checked before: then types will be
+   * asked for again (the rules that need them are on), and an edited file is best parsed once, by
+   * the project, rather than also by the pack. Never builds anything.
+   */
+  isWarm(fileName: string): boolean {
+    return this.warmProgram(fileName) !== undefined;
+  }
+
+  private warmProgram(fileName: string): ts.Program | undefined {
+    try {
+      if (this.configured.size === 0 && this.inferred.size === 0) return undefined;
+      const name = this.nameOf(fileName);
+      const owner = this.ownerOf(name);
+      const project = owner.kind === 'configured' ? this.configured.get(owner.configFile) : this.inferred.get(path.posix.dirname(name));
+      return project?.checkedProgram;
+    } catch {
+      return undefined;
+    }
   }
 
   private versionOf(name: string): string {
@@ -129,11 +172,12 @@ export class ProjectService {
       if (this.libDirectory === undefined) return undefined;
       this.update(fileName, text);
       const name = this.nameOf(fileName);
-      const program = this.projectFor(name).program();
+      const project = this.projectFor(name);
+      const program = project.program();
       this.disposeRetired();
       const sourceFile = program?.getSourceFile(name);
       if (program === undefined || sourceFile === undefined || sourceFile.text !== text) return undefined;
-      return { program, checker: program.getTypeChecker(), sourceFile };
+      return { program, checker: project.checkerOf(program), sourceFile };
     } catch {
       return undefined;
     }

@@ -1,0 +1,69 @@
+import type { Node, Tree } from 'web-tree-sitter';
+
+/**
+ * Cached reads of tree-sitter nodes. Every read through a web-tree-sitter `Node` crosses into WASM
+ * and builds a new object; the rules read the same fields, parents and types of the same nodes
+ * again and again, so each is read once per node and tree.
+ *
+ * The caches hold one tree at a time (the one being analysed), keyed by node id: the address of
+ * the node's slot in its tree, unique within a tree. Reading a node of another tree starts afresh.
+ */
+let cachedTree: Tree | undefined;
+let fields = new Map<string, Map<number, Node | null>>();
+let parents = new Map<number, Node | null>();
+let types = new Map<number, string>();
+
+function useTreeOf(node: Node): void {
+  if (node.tree === cachedTree) return;
+  cachedTree = node.tree;
+  fields = new Map();
+  parents = new Map();
+  types = new Map();
+}
+
+/** `node.childForFieldName(name)`, read once per node. */
+export function field(node: Node, name: string): Node | null {
+  useTreeOf(node);
+  let known = fields.get(name);
+  if (known === undefined) fields.set(name, (known = new Map()));
+  let child = known.get(node.id);
+  if (child === undefined) {
+    child = node.childForFieldName(name);
+    known.set(node.id, child);
+  }
+  return child;
+}
+
+/**
+ * `node.parent`, read once per node. tree-sitter finds a parent by descending from the root, so
+ * repeated reads are costly; ancestor walks that go through here share their chain.
+ */
+export function parentOf(node: Node): Node | null {
+  useTreeOf(node);
+  let parent = parents.get(node.id);
+  if (parent === undefined) {
+    parent = node.parent;
+    parents.set(node.id, parent);
+  }
+  return parent;
+}
+
+/** `node.type`, read once per node. */
+export function typeOf(node: Node): string {
+  useTreeOf(node);
+  let type = types.get(node.id);
+  if (type === undefined) {
+    type = node.type;
+    types.set(node.id, type);
+  }
+  return type;
+}
+
+/** Drops the cached reads (the tree they belong to is being freed). */
+export function forgetNodeCache(tree: Tree): void {
+  if (tree !== cachedTree) return;
+  cachedTree = undefined;
+  fields = new Map();
+  parents = new Map();
+  types = new Map();
+}
