@@ -1,8 +1,8 @@
 import * as path from 'node:path';
 import pythonPack from '../languages/python/pack';
-import typescriptPack from '../languages/typescript/pack';
+import { typescriptPackInfo } from '../languages/typescript/info';
 import { applyEdits, combineFixes } from './fixes';
-import type { LanguagePack, ProjectProblem } from './languagePack';
+import type { LanguagePack, PackInfo, PackInitOptions, ProjectProblem } from './languagePack';
 import { registry } from './registry';
 import { noqaCodes, type RuleMeta } from './rule';
 import type { EngineSettings, RuleLevel } from './settings';
@@ -13,7 +13,48 @@ import type { Finding, PackId, Report, TextEdit } from './types';
 // A pack's parsed form is opaque to the engine; `unknown` keeps each pack's type to itself.
 type AnyPack = LanguagePack<unknown>;
 
-const packs: readonly AnyPack[] = [pythonPack as AnyPack, typescriptPack as AnyPack];
+/**
+ * A pack whose code is loaded the first time a file of its language is analysed (or its checks,
+ * project problems... are asked for). Until then only its `info` is known, and `forget` /
+ * `invalidate` have nothing to drop.
+ */
+function deferredPack(info: PackInfo, load: () => AnyPack): AnyPack {
+  let loaded: AnyPack | undefined;
+  let initOptions: PackInitOptions | undefined;
+  const pack = (): AnyPack => {
+    if (loaded === undefined) {
+      const fresh = load();
+      if (initOptions !== undefined) {
+        if (fresh.initNow === undefined) throw new Error(`the ${info.id} pack cannot be set up on first use`);
+        fresh.initNow(initOptions);
+      }
+      loaded = fresh;
+    }
+    return loaded;
+  };
+  return {
+    ...info,
+    get checks() {
+      return pack().checks;
+    },
+    async init(options) {
+      initOptions = options;
+    },
+    parse: (source, fileName) => pack().parse(source, fileName),
+    structure: (parsed) => pack().structure(parsed),
+    dispose: (parsed) => pack().dispose(parsed),
+    forget: (fileName) => loaded?.forget?.(fileName),
+    invalidate: (fileNames) => loaded?.invalidate?.(fileNames),
+    projectProblems: () => loaded?.projectProblems?.() ?? [],
+  };
+}
+
+const packs: readonly AnyPack[] = [
+  pythonPack as AnyPack,
+  // Loading it loads the TypeScript compiler: not for runs that never see a TS/JS file. A
+  // `require` (not an import) is what lets the bundler evaluate the module on first use.
+  deferredPack(typescriptPackInfo, () => (require('../languages/typescript/pack') as typeof import('../languages/typescript/pack')).default as AnyPack),
+];
 
 export interface AnalyzeInput {
   text: string;

@@ -40,23 +40,32 @@ export interface ProjectProblem {
 /** Where to put a "disable this rule for this line" comment. */
 export type SuppressionPlacement = 'end-of-line' | 'line-above';
 
-export interface LanguagePack<P> {
+/** What identifies a pack and its files, known without loading the pack's code. */
+export interface PackInfo {
   readonly id: PackId;
   /** File extensions (with the dot) this pack analyses. */
   readonly extensions: readonly string[];
   /** LSP language ids this pack analyses. */
   readonly languageIds: readonly string[];
+  /** The comment token of the language, for writing suppression comments. */
+  readonly lineComment: string;
+  readonly suppressionPlacement: SuppressionPlacement;
+}
+
+export interface LanguagePack<P> extends PackInfo {
   /** Loads parsers (WASM etc.); called once before the first parse. */
   init(options: PackInitOptions): Promise<void>;
+  /**
+   * For a pack the engine loads on first use (see PackInfo): the same set-up as `init`, done
+   * without waiting, since first use happens inside a synchronous analysis.
+   */
+  initNow?(options: PackInitOptions): void;
   /** Never throws for any text: a file that does not parse still yields a (partial) tree. */
   parse(source: SourceText, fileName: string): P;
   /** One walk over the whole tree: its comments, and how deep it nests (for the depth guard). */
   structure(parsed: P): { comments: SourceComment[]; depth: number };
   /** Frees what a parse holds outside the JS heap (tree-sitter trees live in WASM memory). */
   dispose(parsed: P): void;
-  /** The comment token of the language, for writing suppression comments. */
-  readonly lineComment: string;
-  readonly suppressionPlacement: SuppressionPlacement;
   readonly checks: readonly Check<P>[];
   /** The editor closed the file, or it was deleted: drop what the pack keeps for it. */
   forget?(fileName: string): void;

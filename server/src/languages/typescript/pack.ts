@@ -7,6 +7,7 @@ import type { TypeScriptParsed, TypeScriptTypes } from './parsed';
 import type { ConfigProblem } from './project/config';
 import { JSDOC_PARSING_MODE, scriptKindOf } from './project/project';
 import { ProjectService } from './project/service';
+import { typescriptPackInfo } from './info';
 
 export type { ConfigProblem } from './project/config';
 
@@ -34,14 +35,14 @@ function structureOf(parsed: TypeScriptParsed): { comments: SourceComment[]; dep
 }
 
 const typescriptPack: LanguagePack<TypeScriptParsed> = {
-  id: 'typescript',
-  extensions: ['.ts', '.tsx', '.mts', '.cts', '.js', '.jsx', '.mjs', '.cjs'],
-  languageIds: ['typescript', 'typescriptreact', 'javascript', 'javascriptreact'],
-  lineComment: '//',
-  suppressionPlacement: 'line-above',
+  ...typescriptPackInfo,
   checks,
 
   async init(options) {
+    this.initNow?.(options);
+  },
+
+  initNow(options) {
     // The TypeScript compiler is plain JavaScript: nothing to load. A bundle ships the
     // compiler's lib.*.d.ts files beside the WASM files; look there first.
     projects.addLibCandidate(options.wasmDir);
