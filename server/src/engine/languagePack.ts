@@ -62,7 +62,10 @@ export interface LanguagePack<P> extends PackInfo {
   initNow?(options: PackInitOptions): void;
   /** Never throws for any text: a file that does not parse still yields a (partial) tree. */
   parse(source: SourceText, fileName: string): P;
-  /** One walk over the whole tree: its comments, and how deep it nests (for the depth guard). */
+  /**
+   * The file's comments, and how deep its tree nests, for the depth guard: a pack may count depth
+   * exactly only where it could reach MAX_TREE_DEPTH (the Python pack skips small subtrees).
+   */
   structure(parsed: P): { comments: SourceComment[]; depth: number };
   /** Frees what a parse holds outside the JS heap (tree-sitter trees live in WASM memory). */
   dispose(parsed: P): void;
