@@ -7,9 +7,11 @@ import { execFile } from 'node:child_process';
 import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { after, describe, it } from 'node:test';
+import type { WorkspaceDocumentDiagnosticReport } from 'vscode-languageserver-protocol';
 import { distDir } from '../helpers/engine';
-import { TestClient } from '../helpers/lspClient';
+import { TestClient, waitFor } from '../helpers/lspClient';
 
 const PY_BAD = 'import time\n\n\nasync def poll() -> None:\n    time.sleep(1)\n';
 const TS_BAD = 'import { readFileSync } from "node:fs";\n\nexport async function load(path: string): Promise<string> {\n  return readFileSync(path, "utf8");\n}\n';
@@ -128,5 +130,62 @@ describe('config and environment faults', () => {
     } finally {
       await client.stop();
     }
+  });
+
+  let deletedFolderLogs: { folder: string; logs: string[] } | undefined;
+  it('server: a folder deleted while workspace analysis runs leaves no diagnostics behind and the server answering', async (t) => {
+    const files: Record<string, string> = {};
+    for (let i = 0; i < 300; i++) files[`doomed/sub${i % 10}/d${i}.${i % 2 === 0 ? 'py' : 'ts'}`] = i % 2 === 0 ? PY_BAD : TS_BAD;
+    for (let i = 0; i < 20; i++) files[`kept/k${i}.py`] = PY_BAD;
+    const root = await workspace(files);
+    const doomed = path.join(root, 'doomed');
+    const client = await TestClient.start({ transport: 'ipc', workspaceFolders: [root], settings: { enable: true, run: 'onType', rules: {}, workspaceDiagnostics: true } });
+    try {
+      let settled = false;
+      // Partial results stream every 50 files: the first one shows the run has started.
+      const first = client.workspaceDiagnostics([], undefined, { partialResultToken: 'deleted-folder' }).then((report) => {
+        settled = true;
+        return report;
+      });
+      const partials = (): WorkspaceDocumentDiagnosticReport[] => client.progress.filter((p) => p.token === 'deleted-folder').flatMap((p) => (p.value as { items: WorkspaceDocumentDiagnosticReport[] }).items);
+      await waitFor(() => partials().length > 0 || settled, 'the first partial result of the workspace analysis', 60_000);
+      const deletedMidRun = !settled;
+      const doomedFiles = Object.keys(files).filter((f) => f.startsWith('doomed/')).map((f) => path.join(root, f));
+      await rm(doomed, { recursive: true, force: true });
+      await client.filesChanged([{ file: doomed, type: 3 }, ...doomedFiles.map((file) => ({ file, type: 3 as const }))]);
+      const last = await first;
+      const report = { items: [...partials(), ...last.items] };
+      assert.ok(client.isRunning, 'the server died during the run');
+      assert.ok(deletedMidRun, 'the run ended before the folder was deleted: the test did not test anything (make the workspace larger)');
+      const isDoomed = (uri: string): boolean => fileURLToPath(uri).startsWith(doomed + path.sep);
+      const kept = report.items.filter((i) => !isDoomed(i.uri));
+      assert.equal(kept.length, 20, 'every file outside the deleted folder is reported');
+      assert.ok(kept.every((i) => i.kind === 'full' && i.items.some((d) => d.code === 'blocking-call-in-async')));
+      // Files read after the deletion are reported empty; the next pull clears those analysed before it.
+      const previous = report.items.filter((i) => i.resultId !== undefined).map((i) => ({ uri: i.uri, value: i.resultId as string }));
+      const second = await client.workspaceDiagnostics(previous);
+      const latest = new Map<string, number>();
+      for (const item of [...report.items, ...second.items]) if (item.kind === 'full') latest.set(item.uri, item.items.length);
+      const leftOver = [...latest].filter(([uri, count]) => isDoomed(uri) && count > 0);
+      assert.deepEqual(leftOver, [], 'diagnostics left for deleted files');
+      const before = report.items.filter((i) => isDoomed(i.uri) && i.kind === 'full' && i.items.length > 0).length;
+      const cleared = second.items.filter((i) => isDoomed(i.uri) && i.kind === 'full' && i.items.length === 0).length;
+      deletedFolderLogs = { folder: doomed, logs: [...client.logs] };
+      t.diagnostic(`${before} deleted files had diagnostics from before the deletion, ${cleared} cleared by the next pull; server log: ${client.logs.filter((l) => /doomed|workspace/i.test(l)).slice(0, 3).join(' | ') || '(nothing)'}`);
+      assert.ok(!client.logs.some((l) => /internal error|TypeError|ReferenceError|unhandled/i.test(l)), client.logs.join('\n'));
+      // The server keeps answering: a document opened now gets its diagnostics.
+      const after = await client.openPath(path.join(root, 'kept', 'after.py'), 'python', PY_BAD);
+      assert.ok((await client.diagnostics(after)).some((d) => d.code === 'blocking-call-in-async'));
+    } finally {
+      await client.stop();
+    }
+  });
+
+  it('server: the files that vanished during workspace analysis are named in the log', () => {
+    assert.ok(deletedFolderLogs !== undefined, 'runs after the deleted-folder test');
+    assert.ok(
+      deletedFolderLogs.logs.some((l) => l.includes(deletedFolderLogs?.folder ?? '\0')),
+      `no log line names ${deletedFolderLogs.folder}: ${deletedFolderLogs.logs.join(' | ')}`,
+    );
   });
 });

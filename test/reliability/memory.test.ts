@@ -3,10 +3,12 @@
 // WASM memory; a tree not freed shows there), measured after forced garbage collections.
 // Through the server: its resident set (/proc/<pid>/status) after warm-up and after the run, with
 // the server's heap capped so a leak makes it crash instead of merely growing.
+// The server's JS heap is read through a preloaded probe (SIGUSR2 → gc → memoryUsage to a file).
 // Short: 2,000 edits / 200 documents in-process, 1,000 edits / 200 documents over LSP.
 // AG_STRESS=1: 10,000 edits and 1,000 documents both ways.
 import * as assert from 'node:assert/strict';
-import { readFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import * as v8 from 'node:v8';
@@ -25,6 +27,19 @@ const RSS_MARGIN_MB = 80;
 const SERVER_HEAP_CAP_MB = 192;
 
 const MB = 1024 * 1024;
+
+/** Preloaded into the server (`--require`): on SIGUSR2, collect garbage and write the memory usage. */
+const HEAP_PROBE = `'use strict';
+const v8 = require('node:v8');
+const vm = require('node:vm');
+v8.setFlagsFromString('--expose-gc');
+const gc = vm.runInNewContext('gc');
+process.on('SIGUSR2', () => {
+  gc();
+  gc();
+  require('node:fs').writeFile(process.env.AG_HEAP_REPORT, JSON.stringify(process.memoryUsage()), () => undefined);
+});
+`;
 
 function forceGc(): () => void {
   v8.setFlagsFromString('--expose-gc');
@@ -86,14 +101,38 @@ describe('memory', () => {
 
   describe('through the server', () => {
     let client: TestClient;
+    let probeDir: string;
     before(async () => {
-      client = await TestClient.start({ transport: 'ipc', execArgv: [`--max-old-space-size=${SERVER_HEAP_CAP_MB}`] });
+      // A preload in the server process (the server itself is untouched): on SIGUSR2 it collects
+      // garbage and writes process.memoryUsage() to a file, so the test reads the server's heap.
+      probeDir = await mkdtemp(path.join(os.tmpdir(), 'ag-heap-'));
+      await writeFile(path.join(probeDir, 'probe.js'), HEAP_PROBE);
+      process.env.AG_HEAP_REPORT = path.join(probeDir, 'heap.json');
+      client = await TestClient.start({ transport: 'ipc', execArgv: [`--max-old-space-size=${SERVER_HEAP_CAP_MB}`, '--require', path.join(probeDir, 'probe.js')] });
     });
     after(async () => {
       await client.stop();
+      delete process.env.AG_HEAP_REPORT;
+      await rm(probeDir, { recursive: true, force: true });
     });
 
-    it(`${LSP_EDITS} edits and ${DOCUMENTS} opened/closed documents leave the server's RSS where it was (heap capped at ${SERVER_HEAP_CAP_MB} MB)`, async (t) => {
+    /** The server's heap in MB after forced garbage collections (through the preloaded probe). */
+    const serverHeapMb = async (): Promise<number> => {
+      const report = path.join(probeDir, 'heap.json');
+      await rm(report, { force: true });
+      client.child.kill('SIGUSR2');
+      const deadline = Date.now() + 30_000;
+      for (;;) {
+        try {
+          return (JSON.parse(await readFile(report, 'utf8')) as NodeJS.MemoryUsage).heapUsed / MB;
+        } catch (error) {
+          if (Date.now() > deadline) throw error;
+          await new Promise((resolve) => setTimeout(resolve, 50));
+        }
+      }
+    };
+
+    it(`${LSP_EDITS} edits and ${DOCUMENTS} opened/closed documents leave the server's heap and RSS where they were (heap capped at ${SERVER_HEAP_CAP_MB} MB)`, async (t) => {
       const texts = await Promise.all(SOURCES.map((s) => readFile(s.file, 'utf8')));
       const random = seeded(11);
       const session = async (edits: number, documents: number, tag: string): Promise<void> => {
@@ -112,12 +151,19 @@ describe('memory', () => {
         }
       };
       await session(200, 20, 'warm');
+      const heapStart = await serverHeapMb();
       const start = await rssMb(client.child.pid);
       await session(LSP_EDITS, DOCUMENTS, 'run');
-      await client.diagnostics(await client.open('settle.py', 'python', texts[0]));
+      const settle = await client.open('settle.py', 'python', texts[0]);
+      await client.diagnostics(settle);
+      await client.close(settle);
+      const heapEnd = await serverHeapMb();
       const end = await rssMb(client.child.pid);
-      t.diagnostic(`server RSS ${start.toFixed(0)} → ${end.toFixed(0)} MB after ${LSP_EDITS} edits and ${DOCUMENTS} documents`);
+      const summary = `server heap ${heapStart.toFixed(1)} → ${heapEnd.toFixed(1)} MB (${(heapEnd - heapStart).toFixed(1)}, margin ${HEAP_MARGIN_MB} MB), RSS ${start.toFixed(0)} → ${end.toFixed(0)} MB (margin ${RSS_MARGIN_MB} MB), after ${LSP_EDITS} edits and ${DOCUMENTS} documents opened and closed`;
+      t.diagnostic(summary);
+      if (STRESS) process.stdout.write(`# ${summary}\n`);
       assert.ok(client.isRunning, `the server died (heap capped at ${SERVER_HEAP_CAP_MB} MB: a leak)`);
+      assert.ok(heapEnd - heapStart < HEAP_MARGIN_MB, `the server's heap grew by ${(heapEnd - heapStart).toFixed(1)} MB (margin ${HEAP_MARGIN_MB} MB)`);
       assert.ok(end - start < RSS_MARGIN_MB, `the server's RSS grew by ${(end - start).toFixed(0)} MB (margin ${RSS_MARGIN_MB} MB)`);
     });
   });

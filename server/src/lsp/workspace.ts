@@ -194,6 +194,7 @@ export class WorkspaceDiagnostics {
     const stream = partial !== undefined;
     let pending: WorkspaceDocumentDiagnosticReport[] = stream ? [...items] : items;
     let analysed = 0;
+    const unreadable: { file: string; reason: string }[] = [];
     try {
       for (const file of changed) {
         await yieldToEventLoop();
@@ -203,7 +204,7 @@ export class WorkspaceDiagnostics {
           this.paused = true;
           break;
         }
-        const report = await this.analyse(file);
+        const report = await this.analyse(file, unreadable);
         if (report !== undefined) pending.push(report);
         analysed++;
         if (analysed % CHUNK === 0) {
@@ -216,6 +217,7 @@ export class WorkspaceDiagnostics {
       }
     } finally {
       progress?.done();
+      if (unreadable.length > 0) this.host.log(describeUnreadable(unreadable));
     }
     this.lastRun = { analysed, unchanged: order.length - changed.length, total: order.length };
     if (stream) {
@@ -225,7 +227,8 @@ export class WorkspaceDiagnostics {
     return { items: pending };
   }
 
-  private async analyse(file: string): Promise<WorkspaceDocumentDiagnosticReport | undefined> {
+  /** One file's report; a file that cannot be read is reported empty and added to `unreadable`. */
+  private async analyse(file: string, unreadable: { file: string; reason: string }[]): Promise<WorkspaceDocumentDiagnosticReport | undefined> {
     const uri = pathToFileURL(file).toString();
     let doc = this.host.openDocument(uri);
     const resultId = this.resultId(file, doc);
@@ -234,7 +237,9 @@ export class WorkspaceDiagnostics {
     else {
       try {
         text = await readFile(file, 'utf8');
-      } catch {
+      } catch (error) {
+        const code = (error as NodeJS.ErrnoException).code;
+        unreadable.push({ file, reason: code === 'ENOENT' ? 'deleted during the analysis' : String(code ?? error) });
         return { kind: DocumentDiagnosticReportKind.Full, uri, items: [], version: null };
       }
       if (text.slice(0, 8000).includes('\u0000')) return undefined;
@@ -250,4 +255,12 @@ export class WorkspaceDiagnostics {
       return undefined;
     }
   }
+}
+
+/** One log line for the files a run could not read, grouped by reason, naming the first of each. */
+export function describeUnreadable(unreadable: readonly { file: string; reason: string }[]): string {
+  const byReason = new Map<string, string[]>();
+  for (const { file, reason } of unreadable) byReason.set(reason, [...(byReason.get(reason) ?? []), file]);
+  const parts = [...byReason].map(([reason, files]) => `${files.length} ${files.length === 1 ? 'file' : 'files'} ${reason} (first: ${files[0]})`);
+  return `workspace analysis: could not read ${parts.join('; ')}; their diagnostics were cleared`;
 }
