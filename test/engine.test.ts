@@ -147,7 +147,10 @@ describe('robustness', () => {
       ['huge.py', 'x = 1\n'.repeat(200_000), /million characters is over the 1 million limit/],
       ['blob.ts', 'const a = 1;\u0000\u0001', /binary content/],
       ['bundle.js', `${'var a=1;'.repeat(8_000)}\n`, /looks minified or generated \(a line of 64000 characters\)/],
-      ['deep.py', `x = ${'f('.repeat(3_000)}${')'.repeat(3_000)}\n`, /nests \d+ levels deep/],
+      ['deep.py', `x = ${'not '.repeat(3_000)}y\n`, /nests \d+ levels deep/],
+      ['brackets.py', `x = ${'f('.repeat(3_000)}${')'.repeat(3_000)}\n`, /brackets nest over 300 levels deep/],
+      // Unbalanced, as a half-typed or mutated file can be: never handed to the parser.
+      ['brackets.cjs', `module.exports = ${'g(['.repeat(200)}1;\n`, /brackets nest over 300 levels deep/],
       ['deep.ts', `const x = ${'a +\n'.repeat(20_000)}a;\n`, /nests \d+ levels deep|nested too deeply/],
     ];
     for (const [fileName, text, reason] of cases) {

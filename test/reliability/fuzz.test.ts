@@ -36,6 +36,10 @@ const SHARD = ((): { k: number; n: number } => {
 })();
 /** `AG_FUZZ_PROGRESS=<file>`: a line appended every 1,000 inputs (long runs). */
 const PROGRESS = process.env.AG_FUZZ_PROGRESS;
+/** To replay a stretch of a run: inputs before AG_FUZZ_FROM are generated but not analysed. */
+const FROM = Number(process.env.AG_FUZZ_FROM ?? 0);
+/** AG_FUZZ_TRACE=1: a progress line before every input, and the input itself in `<progress file>.<index><ext>` (to find one that hangs). */
+const TRACE = process.env.AG_FUZZ_TRACE === '1';
 function progress(line: string): void {
   if (PROGRESS !== undefined) appendFileSync(PROGRESS, `${line}\n`);
 }
@@ -105,7 +109,11 @@ function fuzz(engine: Engine, pack: PackId, corpus: readonly Sample[], count: nu
       mutations = [];
       ext = pick(random, EXTENSIONS[pack]);
     }
-    if (index % SHARD.n !== SHARD.k) continue;
+    if (index % SHARD.n !== SHARD.k || index < FROM) continue;
+    if (TRACE) {
+      progress(`${pack} input #${index}: ${origin} (${mutations.join(', ')}; ${text.length} chars)`);
+      if (PROGRESS !== undefined) writeFileSync(`${PROGRESS}.${index}${ext}`, text);
+    }
     exercised++;
     if (exercised % 1000 === 0) progress(`${pack} shard ${SHARD.k}/${SHARD.n}: ${exercised} inputs, ${fixes} fixes, ${((performance.now() - runStarted) / 1000).toFixed(0)} s wall, ${((cpuMs() - runCpuStarted) / 1000).toFixed(0)} s CPU, ${failures.length} failures`);
     // Most inputs are a new version of one warm file per extension (as an editor sends them: only

@@ -104,6 +104,29 @@ const MINIFIED_MIN_CHARS = 50_000;
 const MAX_LINE_CHARS = 10_000;
 /** Real code never nests this deep; deeper trees (generated or hostile input) are not analysed. */
 export const MAX_TREE_DEPTH = 1_000;
+/**
+ * Brackets nested this deep (counted before parsing, strings and comments included) are not
+ * handed to a parser at all: the TypeScript parser can spend minutes on some such inputs (found
+ * by fuzzing: 500 unbalanced levels), and the tree would exceed MAX_TREE_DEPTH anyway.
+ */
+export const MAX_BRACKET_DEPTH = 300;
+
+/** The deepest nesting of `(`, `[` and `{` in `text`, stopping once it passes `limit`. */
+function bracketDepth(text: string, limit: number): number {
+  let depth = 0;
+  let deepest = 0;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text.charCodeAt(i);
+    if (ch === 40 || ch === 91 || ch === 123) {
+      depth++;
+      if (depth > deepest) {
+        deepest = depth;
+        if (deepest > limit) break;
+      }
+    } else if ((ch === 41 || ch === 93 || ch === 125) && depth > 0) depth--;
+  }
+  return deepest;
+}
 
 /** Why a text should not be analysed at all, decided before parsing; undefined when it should. */
 export function skipReason(text: string): string | undefined {
@@ -111,6 +134,8 @@ export function skipReason(text: string): string | undefined {
     return `not analysed: ${(text.length / 1_000_000).toFixed(1)} million characters is over the ${MAX_ANALYSED_CHARS / 1_000_000} million limit`;
   }
   if (text.slice(0, 8_000).includes('\u0000')) return 'not analysed: binary content';
+  const brackets = bracketDepth(text, MAX_BRACKET_DEPTH);
+  if (brackets > MAX_BRACKET_DEPTH) return `not analysed: brackets nest over ${MAX_BRACKET_DEPTH} levels deep`;
   if (text.length > MINIFIED_MIN_CHARS) {
     let lineStart = 0;
     for (let i = 0; i <= text.length; i++) {

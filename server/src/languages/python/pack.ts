@@ -4,6 +4,7 @@ import checks from 'discover:languages/python/checks';
 import type { LanguagePack, SourceComment } from '../../engine/languagePack';
 import type { SourceText } from '../../engine/sourceText';
 import { forgetNodeCache } from './facts/nodes';
+import { forgetProjectModules } from './facts/projectModules';
 import { buildScopeTable } from './facts/scopes';
 import type { PythonParsed } from './parsed';
 
@@ -197,6 +198,11 @@ const pythonPack: LanguagePack<PythonParsed> = {
 
   forget(fileName) {
     forgetTree(fileName);
+  },
+
+  invalidate(fileNames) {
+    // Another module may have gained or lost an `async def`: read the project's modules again.
+    if (fileNames.some((f) => f.endsWith('.py') || f.endsWith('.pyi'))) forgetProjectModules();
   },
 };
 

@@ -3,7 +3,7 @@ import type { Fix } from '../../../engine/types';
 import rule from '../../../rules/blocking-call-in-async';
 import { asyncioReference, awaitedReplacement, moduleReference } from '../facts/edits';
 import { type PythonFacts, pythonFacts } from '../facts/facts';
-import { field, parentOf } from '../facts/nodes';
+import { field, parentOf, typeOf } from '../facts/nodes';
 import { hasSplat, isPath, keywordArgument, madeBy, methodCall, positionalArguments } from '../facts/objects';
 import type { Scope } from '../facts/scopes';
 import { enclosingStatement, indentationBefore } from '../facts/syntaxIndex';
@@ -173,10 +173,10 @@ function waitsForever(call: Node, blockingName: string | undefined, timeoutIndex
 /** The identifier at the root of `a.b["c"].d`, when the chain holds only attributes and subscripts. */
 function chainRoot(node: Node): Node | undefined {
   let current: Node | null = node;
-  while (current !== null && (current.type === 'attribute' || current.type === 'subscript')) {
-    current = current.type === 'attribute' ? field(current, 'object') : field(current, 'value');
+  while (current !== null && (typeOf(current) === 'attribute' || typeOf(current) === 'subscript')) {
+    current = typeOf(current) === 'attribute' ? field(current, 'object') : field(current, 'value');
   }
-  return current?.type === 'identifier' ? current : undefined;
+  return current !== null && typeOf(current) === 'identifier' ? current : undefined;
 }
 
 /** Receivers (by text) a function puts into non-blocking mode: `sock.setblocking(False)` / `settimeout(...)`. */
@@ -204,33 +204,34 @@ function classifyMethod(facts: PythonFacts, call: Node, scope: Scope): Blocking 
   const method = methodCall(call);
   if (method === undefined) return undefined;
   const { receiver, method: name } = method;
-  const label = `${receiver.text}.${name}`;
+  // The receiver's text is read only for the calls that block.
+  const label = (): string => `${receiver.text}.${name}`;
   const made = madeBy(facts, receiver, scope);
   if (made !== undefined) {
     if (isPath(made)) return PATH_IO.has(name) ? makeBlocking({ category: 'file' }, `Path.${name}`) : undefined;
     const known = BLOCKING_METHODS.get(made.factory);
     if (known !== undefined) {
       if (known.methods === 'all' ? REDIS_LOCAL.has(name) || name.startsWith('_') : !known.methods.has(name)) return undefined;
-      return makeBlocking(known.entry, label);
+      return makeBlocking(known.entry, label());
     }
     if (SOCKET_FACTORIES.has(made.factory) && SOCKET_IO.has(name)) {
       const fn = scope.functionNode;
       if (fn !== undefined && nonBlockingReceivers(facts, fn).has(receiver.text)) return undefined;
-      return makeBlocking({ category: 'socket' }, label);
+      return makeBlocking({ category: 'socket' }, label());
     }
-    if (THREAD_LOCKS.has(made.factory) && name === 'acquire' && waitsForever(call, 'blocking', 1)) return makeBlocking({ category: 'lock' }, label);
-    if (THREAD_WAITABLES.has(made.factory) && name === 'wait' && waitsForever(call, undefined, 0)) return makeBlocking({ category: 'lock' }, label);
-    if (SYNC_QUEUES.has(made.factory) && name === 'get' && waitsForever(call, 'block', 1)) return makeBlocking({ category: 'queue' }, label);
+    if (THREAD_LOCKS.has(made.factory) && name === 'acquire' && waitsForever(call, 'blocking', 1)) return makeBlocking({ category: 'lock' }, label());
+    if (THREAD_WAITABLES.has(made.factory) && name === 'wait' && waitsForever(call, undefined, 0)) return makeBlocking({ category: 'lock' }, label());
+    if (SYNC_QUEUES.has(made.factory) && name === 'get' && waitsForever(call, 'block', 1)) return makeBlocking({ category: 'queue' }, label());
     return undefined;
   }
   // `client.db.users.find_one(...)`, `client["db"]["users"].insert_one(...)` on a `pymongo.MongoClient`.
-  if (PYMONGO_METHODS.has(name) && receiver.type !== 'identifier') {
+  if (PYMONGO_METHODS.has(name) && typeOf(receiver) !== 'identifier') {
     const root = chainRoot(receiver);
     const rootMade = root === undefined ? undefined : madeBy(facts, root, scope);
-    if (rootMade?.factory === 'pymongo.MongoClient') return makeBlocking(PYMONGO, label);
+    if (rootMade?.factory === 'pymongo.MongoClient') return makeBlocking(PYMONGO, label());
   } else if (PYMONGO_METHODS.has(name)) {
     const rootMade = madeBy(facts, receiver, scope);
-    if (rootMade?.factory === 'pymongo.MongoClient') return makeBlocking(PYMONGO, label);
+    if (rootMade?.factory === 'pymongo.MongoClient') return makeBlocking(PYMONGO, label());
   }
   return undefined;
 }

@@ -6,6 +6,7 @@ import { type PythonFacts, pythonFacts } from '../facts/facts';
 import { ancestorsInFunction, inLoopOfFunction, namedChildren } from '../facts/flow';
 import { field, parentOf } from '../facts/nodes';
 import { hasSplat, type Made, keywordArgument, madeBy, methodCall } from '../facts/objects';
+import { mayBeAwaitedOrAsyncWithItem } from '../facts/parents';
 import type { Scope } from '../facts/scopes';
 import type { PythonCheck, PythonCheckContext } from '../parsed';
 
@@ -163,7 +164,7 @@ const check: PythonCheck = {
     const facts = pythonFacts(context.parsed);
     for (const { node: call, scope } of facts.calls) {
       if (!scope.isAsync) continue;
-      const how = awaitedHow(call);
+      const how = mayBeAwaitedOrAsyncWithItem(facts, call) ? awaitedHow(call) : undefined;
       if (how === undefined) continue;
       const candidate = classify(facts, call, scope, how);
       if (candidate === undefined || underTimeoutScope(facts, call)) continue;

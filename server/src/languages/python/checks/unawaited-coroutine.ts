@@ -2,6 +2,8 @@ import type { Fix } from '../../../engine/types';
 import rule from '../../../rules/unawaited-coroutine';
 import { coroutineCall } from '../facts/coroutines';
 import { pythonFacts } from '../facts/facts';
+import { parentOf } from '../facts/nodes';
+import { mayStartStatementOrReturnValue } from '../facts/parents';
 import type { PythonCheck } from '../parsed';
 
 const check: PythonCheck = {
@@ -9,7 +11,8 @@ const check: PythonCheck = {
   run(context) {
     const facts = pythonFacts(context.parsed);
     for (const { node: call, scope } of facts.calls) {
-      const parent = call.parent;
+      if (!mayStartStatementOrReturnValue(facts, call.startIndex)) continue;
+      const parent = parentOf(call);
       if (parent === null) continue;
       const statement = parent.type === 'expression_statement' && parent.namedChildCount === 1;
       const returned = parent.type === 'return_statement' && scope.isAsync;

@@ -6,6 +6,7 @@ import { type PythonFacts, pythonFacts } from '../facts/facts';
 import { ancestorsInFunction, hasIdentifier, indentAt, isOnlyIdentifier, namedChildren, startsLine } from '../facts/flow';
 import { field, parentOf } from '../facts/nodes';
 import { positionalArguments } from '../facts/objects';
+import { mayStartStatementOrAssignedValue } from '../facts/parents';
 import type { Scope } from '../facts/scopes';
 import type { PythonCheck, PythonCheckContext } from '../parsed';
 
@@ -180,11 +181,13 @@ const check: PythonCheck = {
   run(context) {
     const facts = pythonFacts(context.parsed);
     for (const { node: call, scope } of facts.calls) {
+      if (!mayStartStatementOrAssignedValue(facts, call.startIndex)) continue;
+      // What the call starts first (its callee's name is known already): its parent is costly to read.
+      const starter = taskStarter(facts, call, scope);
+      if (starter === undefined) continue;
       const dropped = isDropped(call);
       const stored = dropped ? undefined : storedUnused(facts, call, scope);
       if (!dropped && stored === undefined) continue;
-      const starter = taskStarter(facts, call, scope);
-      if (starter === undefined) continue;
       const fixes: Fix[] = [];
       const group = scope.isAsync ? enclosingTaskGroup(facts, call, scope) : undefined;
       const onGroup = group === undefined ? undefined : taskGroupFix(call, group);

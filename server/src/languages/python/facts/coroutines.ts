@@ -1,5 +1,6 @@
 import type { Node } from 'web-tree-sitter';
 import type { PythonFacts } from './facts';
+import { field, typeOf } from './nodes';
 import { type Made, madeBy, methodCall } from './objects';
 import { projectKind, type ProjectKind } from './projectModules';
 import type { Scope } from './scopes';
@@ -183,15 +184,15 @@ function relativeImport(facts: PythonFacts, name: string, from: Scope): ProjectR
  * ['svc', 'fetch'] }`. Undefined for locals, builtins and anything else.
  */
 export function projectReference(facts: PythonFacts, node: Node, scope: Scope): ProjectReference | undefined {
-  if (node.type === 'identifier') {
+  if (typeOf(node) === 'identifier') {
     const resolution = facts.resolve(node.text, scope);
     if (resolution.kind === 'import') return { level: 0, dotted: resolution.qualified.split('.') };
     if (resolution.kind === 'unknown') return relativeImport(facts, node.text, scope);
     return undefined;
   }
-  if (node.type === 'attribute') {
-    const object = node.childForFieldName('object');
-    const attribute = node.childForFieldName('attribute');
+  if (typeOf(node) === 'attribute') {
+    const object = field(node, 'object');
+    const attribute = field(node, 'attribute');
     if (object === null || attribute === null) return undefined;
     const head = projectReference(facts, object, scope);
     return head === undefined ? undefined : { level: head.level, dotted: [...head.dotted, attribute.text] };
@@ -204,6 +205,22 @@ export function projectKindOf(fileName: string | undefined, reference: ProjectRe
   if (fileName === undefined || reference === undefined) return undefined;
   return projectKind(fileName, reference.level, reference.dotted);
 }
+
+/**
+ * {@link projectKind}, answered once per parse for each name: every call of a file asks about the
+ * same few imported names, and each question costs path work and a `stat` of the module file.
+ */
+function projectKindIn(facts: PythonFacts, fileName: string, level: number, dotted: readonly string[]): ProjectKind | undefined {
+  let memo = projectKinds.get(facts);
+  if (memo === undefined) projectKinds.set(facts, (memo = new Map()));
+  const key = `${fileName}\0${level}\0${dotted.join('.')}`;
+  if (memo.has(key)) return memo.get(key);
+  const kind = projectKind(fileName, level, dotted);
+  memo.set(key, kind);
+  return kind;
+}
+
+const projectKinds = new WeakMap<PythonFacts, Map<string, ProjectKind | undefined>>();
 
 /** The project class an object was made from (`c = Client()`, `c: Client`), through any import. */
 export function projectClassOf(
@@ -219,20 +236,20 @@ export function projectClassOf(
   if (made !== undefined) {
     if (made.factory.includes('#')) return undefined;
     const reference = { level: 0, dotted: made.factory.split('.') };
-    return projectKindOf(fileName, reference) === 'class' ? reference : undefined;
+    return projectKindIn(facts, fileName, reference.level, reference.dotted) === 'class' ? reference : undefined;
   }
-  if (receiver.type === 'identifier') {
+  if (typeOf(receiver) === 'identifier') {
     const assigned = facts.assignedValue(receiver, scope);
     let value = assigned?.value;
     while (value !== undefined && (value.type === 'await' || value.type === 'parenthesized_expression')) value = value.namedChildren.find((c) => c !== null && c.type !== 'comment') ?? undefined;
     if (value?.type === 'call') {
-      factory = value.childForFieldName('function') ?? undefined;
+      factory = field(value, 'function') ?? undefined;
       factoryScope = assigned?.scope ?? scope;
     }
   }
   if (factory === undefined) return undefined;
   const reference = projectReference(facts, factory, factoryScope);
-  return reference !== undefined && projectKindOf(fileName, reference) === 'class' ? reference : undefined;
+  return reference !== undefined && projectKindIn(facts, fileName, reference.level, reference.dotted) === 'class' ? reference : undefined;
 }
 
 export interface CoroutineCall {
@@ -245,9 +262,9 @@ export interface CoroutineCall {
  * (an absolute path), the `async def`s of the project modules the file imports count too.
  */
 export function coroutineCall(facts: PythonFacts, call: Node, scope: Scope, fileName?: string): CoroutineCall | undefined {
-  const callee = call.childForFieldName('function');
+  const callee = field(call, 'function');
   if (callee === null) return undefined;
-  if (callee.type === 'identifier') {
+  if (typeOf(callee) === 'identifier') {
     const resolution = facts.resolve(callee.text, scope);
     if (resolution.kind === 'local') {
       if (resolution.bindings.length !== 1) return undefined;
@@ -261,14 +278,17 @@ export function coroutineCall(facts: PythonFacts, call: Node, scope: Scope, file
   const qualified = facts.qualifiedName(callee, scope);
   if (qualified !== undefined) {
     if (COROUTINE_FUNCTIONS.has(qualified) || COROUTINE_MODULES.some((m) => qualified.startsWith(m))) return { label: qualified };
-    if (fileName !== undefined && !qualified.startsWith('builtins.') && projectKind(fileName, 0, qualified.split('.')) === 'async') return { label: callee.text };
+    if (fileName !== undefined && !qualified.startsWith('builtins.') && projectKindIn(facts, fileName, 0, qualified.split('.')) === 'async') return { label: callee.text };
     return undefined;
   }
-  if (fileName !== undefined && projectKindOf(fileName, projectReference(facts, callee, scope)) === 'async') return { label: callee.text };
+  if (fileName !== undefined) {
+    const reference = projectReference(facts, callee, scope);
+    if (reference !== undefined && projectKindIn(facts, fileName, reference.level, reference.dotted) === 'async') return { label: callee.text };
+  }
   const method = methodCall(call);
   if (method === undefined) return undefined;
   // `self.method()` of an `async def method` in the same class.
-  if (method.receiver.type === 'identifier') {
+  if (typeOf(method.receiver) === 'identifier') {
     const enclosing = enclosingMethod(scope);
     if (enclosing !== undefined && method.receiver.text === enclosing.self && facts.resolve(enclosing.self, scope).kind === 'local') {
       const bindings = enclosing.classScope.bindings.get(method.method);
@@ -283,7 +303,7 @@ export function coroutineCall(facts: PythonFacts, call: Node, scope: Scope, file
   const methods = made === undefined ? undefined : COROUTINE_METHODS.get(made.factory);
   if (made !== undefined && methods?.has(method.method) === true) return { label: `${made.factory.replace('#', '().')}().${method.method}` };
   const projectClass = projectClassOf(facts, fileName, method.receiver, scope, made);
-  if (projectClass !== undefined && projectKind(fileName ?? '', projectClass.level, [...projectClass.dotted, method.method]) === 'async') {
+  if (projectClass !== undefined && projectKindIn(facts, fileName ?? '', projectClass.level, [...projectClass.dotted, method.method]) === 'async') {
     return { label: `${projectClass.dotted[projectClass.dotted.length - 1]}().${method.method}` };
   }
   return undefined;

@@ -1,6 +1,6 @@
 import type { Node } from 'web-tree-sitter';
 import { PYTHON_BUILTINS } from './builtins';
-import { field } from './nodes';
+import { field, typeOf } from './nodes';
 import { type Binding, type Scope, type ScopeTable, scopeOfNode } from './scopes';
 
 /** What a name stands for at one place in the file. */
@@ -75,7 +75,7 @@ export function qualifiedNameIn(table: ScopeTable, node: Node, scope: Scope): st
 const qualifiedMemo = new WeakMap<ScopeTable, Map<number, { scope: Scope; value: string | undefined }>>();
 
 function computeQualifiedName(table: ScopeTable, node: Node, scope: Scope): string | undefined {
-  switch (node.type) {
+  switch (typeOf(node)) {
     case 'call': {
       const callee = field(node, 'function');
       return callee === null ? undefined : qualifiedNameIn(table, callee, scope);
@@ -85,16 +85,43 @@ function computeQualifiedName(table: ScopeTable, node: Node, scope: Scope): stri
       return resolution.kind === 'import' || resolution.kind === 'builtin' ? resolution.qualified : undefined;
     }
     case 'attribute': {
+      const dotted = dottedAttribute(table, node);
+      if (dotted !== undefined) {
+        const head = resolveName(table, dotted.head, scope);
+        return head.kind === 'import' || head.kind === 'builtin' ? `${head.qualified}${dotted.rest}` : undefined;
+      }
       const object = field(node, 'object');
       const attribute = field(node, 'attribute');
       if (object === null || attribute === null) return undefined;
-      if (object.type !== 'identifier' && object.type !== 'attribute') return undefined;
+      const objectType = typeOf(object);
+      if (objectType !== 'identifier' && objectType !== 'attribute') return undefined;
       const head = qualifiedNameIn(table, object, scope);
       return head === undefined ? undefined : `${head}.${attribute.text}`;
     }
     default:
       return undefined;
   }
+}
+
+/** `a.b.c` written plainly: ASCII names and dots only (no spaces, comments, calls, subscripts). */
+const PLAIN_DOTTED = /^[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)+$/;
+
+/** Heads a plain dotted text may start with that the grammar does not parse as an identifier. */
+const NOT_IDENTIFIERS: ReadonlySet<string> = new Set(['None', 'True', 'False']);
+
+/**
+ * An attribute chain `a.b.c` read from the source text in one go, instead of node by node: its
+ * head name (`a`) and the rest (`.b.c`). In a tree without syntax errors, an attribute node whose
+ * text is plain dotted names is the chain of attributes over an identifier that
+ * {@link computeQualifiedName} would walk, with the same names.
+ */
+function dottedAttribute(table: ScopeTable, node: Node): { head: string; rest: string } | undefined {
+  if (table.hasError) return undefined;
+  const text = table.text.slice(node.startIndex, node.endIndex);
+  if (!PLAIN_DOTTED.test(text)) return undefined;
+  const dot = text.indexOf('.');
+  const head = text.slice(0, dot);
+  return NOT_IDENTIFIERS.has(head) ? undefined : { head, rest: text.slice(dot) };
 }
 
 /** Same as {@link qualifiedNameIn}, finding the scope of `node` first. */

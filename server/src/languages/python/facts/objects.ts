@@ -1,6 +1,6 @@
 import type { Node } from 'web-tree-sitter';
 import type { PythonFacts } from './facts';
-import { field } from './nodes';
+import { field, parentOf, typeOf } from './nodes';
 import type { Binding, Scope } from './scopes';
 
 /**
@@ -54,36 +54,75 @@ function pathMade(from: Made): Made {
   return { ...from, factory: 'pathlib.Path' };
 }
 
-/** The annotation of a parameter binding (`p: Path`, `p: Path = ...`), if any. */
-function parameterAnnotation(binding: Binding): Node | undefined {
-  const holder = binding.node.parent;
-  if (holder === null || (holder.type !== 'typed_parameter' && holder.type !== 'typed_default_parameter')) return undefined;
-  const type = field(holder, 'type');
-  return type?.firstNamedChild ?? undefined;
+/** The annotation of a parameter binding (`p: Path`, `p: Path = ...`), if any, and the scope it is evaluated in. */
+function parameterAnnotation(facts: PythonFacts, binding: Binding): { annotation: Node; scope: Scope } | undefined {
+  // Without syntax errors, the scope table saw every annotated parameter when it bound it.
+  if (!facts.table.hasError) {
+    const typed = binding.kind === 'local' ? binding.typed : undefined;
+    if (typed === undefined) return undefined;
+    const annotation = field(typed.holder, 'type')?.firstNamedChild ?? undefined;
+    if (annotation === undefined) return undefined;
+    return { annotation, scope: (typed.functionScope.kind === 'function' ? typed.functionScope.parent : undefined) ?? facts.scopeOf(annotation) };
+  }
+  const holder = parentOf(binding.node);
+  if (holder === null) return undefined;
+  const holderType = typeOf(holder);
+  if (holderType !== 'typed_parameter' && holderType !== 'typed_default_parameter') return undefined;
+  const annotation = field(holder, 'type')?.firstNamedChild ?? undefined;
+  if (annotation === undefined) return undefined;
+  return { annotation, scope: definitionScope(facts, holder) ?? facts.scopeOf(annotation) };
+}
+
+/**
+ * The scope a `def`'s parameter annotations are evaluated in, found from the scope table without
+ * walking up from the annotation: the scope the `def` itself is in (its own scope's parent). Only
+ * for a `def` in a tree without syntax errors (a `def` is a statement, so the table's ranges place
+ * it exactly); undefined otherwise.
+ */
+function definitionScope(facts: PythonFacts, holder: Node): Scope | undefined {
+  if (facts.table.hasError) return undefined;
+  const parameters = parentOf(holder);
+  const definition = parameters === null ? null : parentOf(parameters);
+  if (parameters === null || definition === null || typeOf(parameters) !== 'parameters' || typeOf(definition) !== 'function_definition') return undefined;
+  return facts.table.byNodeId.get(definition.id)?.parent;
 }
 
 /** What a parameter's annotation names, per binding (null: nothing known). */
 const annotatedTypes = new WeakMap<Binding, Made | null>();
 
+/** How deep {@link madeBy} follows expressions (values of names, receivers, operands). */
+const MAX_DEPTH = 6;
+
 /** The object `expression` evaluates to, as far as the file shows; see {@link Made}. */
 export function madeBy(facts: PythonFacts, expression: Node, scope: Scope, depth = 0): Made | undefined {
-  if (depth > 0) return computeMadeBy(facts, expression, scope, depth);
-  // Several rules ask about the same receivers: answer each (expression, scope) once per parse.
+  // Several rules ask about the same receivers, and the values of names are followed again for
+  // every read: answer each (expression, scope) once per parse. An answer found at one depth holds
+  // at another when the search under it stayed within MAX_DEPTH from there too.
   let memo = madeMemo.get(facts);
   if (memo === undefined) madeMemo.set(facts, (memo = new Map()));
   const key = expression.id;
   const known = memo.get(key);
-  if (known !== undefined && known.scope === scope) return known.made;
-  const made = computeMadeBy(facts, expression, scope, 0);
-  memo.set(key, { scope, made });
+  if (known !== undefined && known.scope === scope && (known.depth === depth || depth + known.height <= MAX_DEPTH)) {
+    if (depth + known.height > deepest) deepest = depth + known.height;
+    return known.made;
+  }
+  const outer = deepest;
+  deepest = depth;
+  const made = computeMadeBy(facts, expression, scope, depth);
+  memo.set(key, { scope, made, depth, height: deepest - depth });
+  if (outer > deepest) deepest = outer;
   return made;
 }
 
-const madeMemo = new WeakMap<PythonFacts, Map<number, { scope: Scope; made: Made | undefined }>>();
+/** The deepest depth the {@link madeBy} search in progress has reached. */
+let deepest = 0;
+
+const madeMemo = new WeakMap<PythonFacts, Map<number, { scope: Scope; made: Made | undefined; depth: number; height: number }>>();
 
 function computeMadeBy(facts: PythonFacts, expression: Node, scope: Scope, depth: number): Made | undefined {
-  if (depth > 6) return undefined;
-  switch (expression.type) {
+  if (depth > deepest) deepest = depth;
+  if (depth > MAX_DEPTH) return undefined;
+  switch (typeOf(expression)) {
     case 'await':
     case 'parenthesized_expression': {
       const inner = expression.namedChildren.find((c) => c !== null && c.type !== 'comment');
@@ -94,7 +133,7 @@ function computeMadeBy(facts: PythonFacts, expression: Node, scope: Scope, depth
       if (callee === null) return undefined;
       const qualified = facts.qualifiedName(callee, scope);
       if (qualified !== undefined) return { factory: qualified, call: expression, scope, fromAnnotation: false };
-      if (callee.type !== 'attribute') return undefined;
+      if (typeOf(callee) !== 'attribute') return undefined;
       const object = field(callee, 'object');
       const method = field(callee, 'attribute')?.text;
       if (object === null || method === undefined) return undefined;
@@ -127,8 +166,8 @@ function computeMadeBy(facts: PythonFacts, expression: Node, scope: Scope, depth
       // A parameter's annotation: the same answer for every read of the parameter.
       let annotated = annotatedTypes.get(binding);
       if (annotated === undefined) {
-        const annotation = parameterAnnotation(binding);
-        const qualified = annotation === undefined ? undefined : facts.qualifiedName(annotation, facts.scopeOf(annotation));
+        const found = parameterAnnotation(facts, binding);
+        const qualified = found === undefined ? undefined : facts.qualifiedName(found.annotation, found.scope);
         annotated = qualified === undefined ? null : { factory: qualified, call: undefined, scope: resolution.scope, fromAnnotation: true };
         annotatedTypes.set(binding, annotated);
       }
@@ -142,7 +181,7 @@ function computeMadeBy(facts: PythonFacts, expression: Node, scope: Scope, depth
 /** The receiver and method name of a method call `receiver.method(...)`. */
 export function methodCall(call: Node): { receiver: Node; method: string } | undefined {
   const callee = field(call, 'function');
-  if (callee?.type !== 'attribute') return undefined;
+  if (callee === null || typeOf(callee) !== 'attribute') return undefined;
   const receiver = field(callee, 'object');
   const method = field(callee, 'attribute');
   if (receiver === null || method === null) return undefined;

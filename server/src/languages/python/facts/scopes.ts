@@ -35,6 +35,11 @@ export type Binding =
        * the scope that holds the binding.
        */
       value?: Node;
+      /**
+       * For a parameter written with an annotation (`p: T`, `p: T = d`): the `typed_parameter` /
+       * `typed_default_parameter` that holds it, and the scope of the function it belongs to.
+       */
+      typed?: { holder: Node; functionScope: Scope };
     };
 
 export interface Scope {
@@ -95,6 +100,10 @@ export interface ScopeTable {
   readonly codeRanges: readonly number[];
   /** Scopes already computed by {@link scopeOfNode}, by node key. */
   readonly scopeMemo: Map<number, Scope>;
+  /** The parsed text (node offsets index into it). */
+  readonly text: string;
+  /** True when the tree holds a syntax error somewhere. */
+  readonly hasError: boolean;
 }
 
 export const COMPREHENSION_TYPES: ReadonlySet<string> = new Set([
@@ -133,6 +142,15 @@ function isAsyncDef(node: Node): boolean {
   return node.firstChild?.type === 'async';
 }
 
+/**
+ * True when `node` (a `def`, `with` or `for`) starts with the `async` keyword. Without syntax
+ * errors its first token is `async` exactly when its text starts with it (a node never starts with
+ * a comment), which spares reading the first child.
+ */
+function startsWithAsync(node: Node, text: string, hasError: boolean): boolean {
+  return hasError ? isAsyncDef(node) : text.startsWith('async', node.startIndex);
+}
+
 /** The dotted text of a `dotted_name` (whitespace and comments around dots dropped). */
 function dottedText(node: Node): string {
   if (node.type !== 'dotted_name') return node.text;
@@ -158,7 +176,12 @@ class Builder {
   readonly codeRanges: number[] = [];
   readonly module: Scope;
 
-  constructor(readonly root: Node) {
+  constructor(
+    readonly root: Node,
+    /** The parsed text and whether its tree has syntax errors (see {@link startsWithAsync}). */
+    readonly text: string,
+    readonly hasError: boolean,
+  ) {
     this.module = newScope('module', root, undefined, undefined, false);
     this.byNodeId.set(root.id, this.module);
   }
@@ -196,19 +219,27 @@ class Builder {
 
   bindParameters(scope: Scope, parameters: Node | null): void {
     if (parameters === null) return;
-    for (const param of parameters.namedChildren) if (param !== null) this.bindParameter(scope, param);
+    for (const param of parameters.namedChildren) if (param !== null) this.bindParameter(scope, param, undefined);
   }
 
-  /** One parameter: `a`, `*args`, `**kw`, `b=1`, `c: int`, `*args: int`, `d: int = 2`. */
-  private bindParameter(scope: Scope, param: Node): void {
-    if (param.type === 'identifier') {
-      this.bind(scope, param.text, { kind: 'local', node: param });
-    } else if (param.type === 'list_splat_pattern' || param.type === 'dictionary_splat_pattern') {
+  /**
+   * One parameter: `a`, `*args`, `**kw`, `b=1`, `c: int`, `*args: int`, `d: int = 2`. `typedHolder`
+   * is the annotated parameter node `param` is the name of, if any.
+   */
+  private bindParameter(scope: Scope, param: Node, typedHolder: Node | undefined): void {
+    const type = param.type;
+    if (type === 'identifier') {
+      this.bind(
+        scope,
+        param.text,
+        typedHolder === undefined ? { kind: 'local', node: param } : { kind: 'local', node: param, typed: { holder: typedHolder, functionScope: scope } },
+      );
+    } else if (type === 'list_splat_pattern' || type === 'dictionary_splat_pattern') {
       const name = param.namedChildren.find((c) => c?.type === 'identifier');
       if (name) this.bind(scope, name.text, { kind: 'local', node: name });
-    } else if (PARAMETER_HOLDERS.has(param.type)) {
+    } else if (PARAMETER_HOLDERS.has(type)) {
       const name = param.childForFieldName('name') ?? param.firstNamedChild;
-      if (name !== null && name.id !== param.id) this.bindParameter(scope, name);
+      if (name !== null && name.id !== param.id) this.bindParameter(scope, name, type === 'default_parameter' ? undefined : param);
     }
   }
 
@@ -272,7 +303,7 @@ class Builder {
     let inner: Scope | undefined;
     switch (type) {
       case 'function_definition': {
-        inner = newScope('function', node, scope, node, isAsyncDef(node));
+        inner = newScope('function', node, scope, node, startsWithAsync(node, this.text, this.hasError));
         this.byNodeId.set(node.id, inner);
         const name = node.childForFieldName('name');
         if (name !== null) this.bind(scope, name.text, { kind: 'local', node: name });
@@ -311,7 +342,7 @@ class Builder {
         break;
       case 'with_statement':
         this.site(this.withStatements, node, scope);
-        if (node.firstChild?.type === 'async') this.suspensions.push({ node, scope });
+        if (startsWithAsync(node, this.text, this.hasError)) this.suspensions.push({ node, scope });
         break;
       case 'assignment': {
         const left = node.childForFieldName('left');
@@ -326,7 +357,7 @@ class Builder {
       case 'for_statement':
       case 'for_in_clause':
         this.bindTargets(scope, node.childForFieldName('left'));
-        if (node.firstChild?.type === 'async') this.suspensions.push({ node, scope });
+        if (startsWithAsync(node, this.text, this.hasError)) this.suspensions.push({ node, scope });
         break;
       case 'named_expression': {
         // A walrus inside a comprehension binds in the enclosing non-comprehension scope.
@@ -511,7 +542,8 @@ function scopeAt(opener: Opener, start: number): Scope {
  * cheaper than walking every node of the tree from JavaScript.
  */
 function build(parsed: PythonParsed): ScopeTable {
-  const builder = new Builder(parsed.root);
+  const hasError = parsed.root.hasError;
+  const builder = new Builder(parsed.root, parsed.text, hasError);
   const comments: Node[] = [];
   const open: Opener[] = [];
   for (const node of parsed.root.descendantsOfType(WANTED as string[])) {
@@ -548,6 +580,8 @@ function build(parsed: PythonParsed): ScopeTable {
     exceptClauses: builder.exceptClauses,
     comments,
     scopeMemo: builder.scopeMemo,
+    text: parsed.text,
+    hasError,
     loopRanges: builder.loopRanges,
     codeRanges: builder.codeRanges,
   };

@@ -2,7 +2,15 @@ import ts from 'typescript';
 import type { Fix } from '../../../engine/types';
 import rule from '../../../rules/misused-promise';
 import { bindingsOf, skipWrappers } from '../facts/bindings';
-import { allReturnVoid, callSignaturesOf, isAlwaysThenable, returnsThenable } from '../facts/promiseTypes';
+import {
+  allReturnVoid,
+  callSignaturesOf,
+  isAlwaysThenable,
+  isNeverThenableSyntax,
+  isNeverThenableTypeNode,
+  isThenableType,
+  returnsThenable,
+} from '../facts/promiseTypes';
 import { executionScope, isAsyncFunction, isInFunctionBody } from '../facts/scope';
 import type { TypeScriptCheck, TypeScriptCheckContext, TypeScriptTypes } from '../parsed';
 
@@ -54,16 +62,16 @@ function hasOwnReturn(body: ts.Node): boolean {
   return found;
 }
 
-/** Whether `body` has a `return <value>` of its own (nested functions aside). */
-function returnsValue(body: ts.Node): boolean {
-  let found = false;
+/** Whether every `return` of `body`'s own (nested functions aside) returns nothing or a value syntax shows is no thenable. */
+function everyReturnNeverThenable(body: ts.Node): boolean {
+  let ok = true;
   const visit = (node: ts.Node): void => {
-    if (found) return;
-    if (ts.isReturnStatement(node)) found = node.expression !== undefined;
+    if (!ok) return;
+    if (ts.isReturnStatement(node)) ok = node.expression === undefined || isNeverThenableSyntax(node.expression);
     else if (!ts.isFunctionLike(node) && !ts.isClassLike(node)) forEachChild(node, visit);
   };
   forEachChild(body, visit);
-  return found;
+  return ok;
 }
 
 function usesArguments(body: ts.Node): boolean {
@@ -137,10 +145,21 @@ function runTyped(context: TypeScriptCheckContext, types: TypeScriptTypes): void
   const isPromiseFunction = (expression: ts.Expression): boolean => {
     if (isFunctionExpression(expression) && expression.asteriskToken === undefined) {
       // Certain from syntax, so the checker never infers the body's return type (the costliest
-      // question here): an async function always returns a Promise; one with neither a return
-      // type nor a `return` of a value returns `void`.
+      // question here, as it resolves the call the function is passed to): an async function
+      // always returns a Promise; a function whose return type annotation, or every returned
+      // value, is never a thenable (no `return` of a value at all: `void`) returns none.
       if (isAsyncFunction(expression)) return true;
-      if (expression.type === undefined && ts.isBlock(expression.body) && !returnsValue(expression.body)) return false;
+      if (expression.type !== undefined) {
+        if (isNeverThenableTypeNode(expression.type)) return false;
+      } else if (ts.isBlock(expression.body)) {
+        if (everyReturnNeverThenable(expression.body)) return false;
+      } else {
+        if (isNeverThenableSyntax(expression.body)) return false;
+        // `(x) => call(x)` returns the type of its body: asking for that one alone does not make
+        // the checker resolve the call this function is an argument of (the function's own type
+        // does, to type it contextually).
+        return isThenableType(checker, checker.getTypeAtLocation(expression.body), expression);
+      }
     }
     const type = checker.getTypeAtLocation(expression);
     return returnsThenable(checker, type, expression);
@@ -152,15 +171,18 @@ function runTyped(context: TypeScriptCheckContext, types: TypeScriptTypes): void
   };
 
   /** A function value in a position that gives it a contextual type: argument, JSX prop, member... */
-  const inspectFunctionValue = (value: ts.Expression): void => {
+  const inspectFunctionValue = (value: ts.Expression, mayExpectVoid?: () => boolean): void => {
     const node = skipWrappers(value);
     const isFunction = isFunctionExpression(node);
     if (!isFunction && !ts.isIdentifier(node) && !ts.isPropertyAccessExpression(node)) return;
-    if (!isPromiseFunction(node)) return;
     const call = ts.isCallExpression(value.parent) ? value.parent : undefined;
     const callee = call === undefined ? undefined : skipWrappers(call.expression);
     const isForEach =
       call !== undefined && callee !== undefined && ts.isPropertyAccessExpression(callee) && callee.name.text === 'forEach' && call.arguments[0] === value;
+    // The cheap half of `expectsVoidFunction` first: typing an argument (a local's initializer, a
+    // callback's body) costs more than reading the callee's declared parameters.
+    if (!isForEach && mayExpectVoid !== undefined && !mayExpectVoid()) return;
+    if (!isPromiseFunction(node)) return;
     if (!expectsVoidFunction(value)) {
       // `forEach` on an untyped receiver (plain JavaScript): no callback ever gets awaited by it.
       const contextual = checker.getContextualType(value);
@@ -175,7 +197,38 @@ function runTyped(context: TypeScriptCheckContext, types: TypeScriptTypes): void
   const inspectCall = (call: ts.CallExpression | ts.NewExpression): void => {
     // `new Promise(async ...)` is async-promise-executor's.
     if (ts.isNewExpression(call) && ts.isIdentifier(call.expression) && call.expression.text === 'Promise') return;
-    for (const argument of call.arguments ?? []) inspectFunctionValue(argument);
+    const args = call.arguments ?? [];
+    let signatures: readonly ts.Signature[] | undefined;
+    args.forEach((argument, index) =>
+      inspectFunctionValue(argument, () => {
+        signatures ??= calleeSignatures(call);
+        return argumentMayExpectFunction(signatures, args, index);
+      }),
+    );
+  };
+
+  /** The callee's own signatures (call or construct), before overload resolution. */
+  const calleeSignatures = (call: ts.CallExpression | ts.NewExpression): readonly ts.Signature[] => {
+    const callee = checker.getApparentType(checker.getNonNullableType(checker.getTypeAtLocation(call.expression)));
+    return ts.isNewExpression(call) ? callee.getConstructSignatures() : callee.getCallSignatures();
+  };
+
+  /**
+   * Whether the parameter an argument lands on may, in some signature of the callee, be a function
+   * type (or a type that inference could turn into one): if in none, the argument's contextual
+   * type has no call signature and it cannot be expected to return `void`. Unsure: true.
+   */
+  const argumentMayExpectFunction = (signatures: readonly ts.Signature[], args: readonly ts.Expression[], index: number): boolean => {
+    if (signatures.length === 0 || args.some((argument) => ts.isSpreadElement(argument))) return true;
+    return signatures.some((signature) => {
+      const parameters = signature.getParameters();
+      for (const parameter of parameters) {
+        const declaration = parameter.valueDeclaration;
+        if (declaration === undefined || !ts.isParameter(declaration) || declaration.dotDotDotToken !== undefined) return true;
+      }
+      if (index >= parameters.length) return false;
+      return mayBeFunctionType(checker.getTypeOfSymbol(parameters[index]));
+    });
   };
 
   /** A class member that returns a promise where a base class or interface declares `void`. */
@@ -223,7 +276,8 @@ function runTyped(context: TypeScriptCheckContext, types: TypeScriptTypes): void
       inspectCondition(node.operand);
       return;
     }
-    if (!isAlwaysThenable(checker, checker.getTypeAtLocation(node), node)) return;
+    // A comparison, a literal...: never a promise, no need to type it.
+    if (isNeverThenableSyntax(node) || !isAlwaysThenable(checker, checker.getTypeAtLocation(node), node)) return;
     context.report({
       start: node.getStart(sourceFile),
       end: node.getEnd(),
@@ -232,7 +286,7 @@ function runTyped(context: TypeScriptCheckContext, types: TypeScriptTypes): void
   };
 
   const inspectSpread = (expression: ts.Expression): void => {
-    if (!isAlwaysThenable(checker, checker.getTypeAtLocation(expression), expression)) return;
+    if (isNeverThenableSyntax(expression) || !isAlwaysThenable(checker, checker.getTypeAtLocation(expression), expression)) return;
     context.report({
       start: expression.getStart(sourceFile),
       end: expression.getEnd(),
@@ -299,6 +353,18 @@ function runTyped(context: TypeScriptCheckContext, types: TypeScriptTypes): void
     forEachChild(node, visit);
   };
   visit(sourceFile);
+}
+
+/** Whether a declared parameter type has a call signature, or may get one once type parameters are inferred. */
+function mayBeFunctionType(type: ts.Type): boolean {
+  const parts = type.isUnionOrIntersection() ? type.types : [type];
+  return parts.some(
+    (part) =>
+      part.getCallSignatures().length > 0 ||
+      (part.flags & ts.TypeFlags.Instantiable) !== 0 ||
+      ((part.flags & ts.TypeFlags.Object) !== 0 && ((part as ts.ObjectType).objectFlags & ts.ObjectFlags.Mapped) !== 0) ||
+      (part.isUnionOrIntersection() && mayBeFunctionType(part)),
+  );
 }
 
 /** Whether `node` sits (through `!`, `&&`, `||`, parentheses) in the test of an if/while/for/?: */

@@ -96,20 +96,60 @@ function hasSignalOption(checker: ts.TypeChecker, type: ts.Type, at: ts.Node): b
   });
 }
 
+/** Whether a (declared) parameter type may become an AbortSignal or options bag once its signature's type parameters are inferred. */
+function mayBecomeSignalType(type: ts.Type): boolean {
+  const parts = type.isUnionOrIntersection() ? type.types : [type];
+  return parts.some(
+    (part) =>
+      (part.flags & ts.TypeFlags.Instantiable) !== 0 ||
+      ((part.flags & ts.TypeFlags.Object) !== 0 && ((part as ts.ObjectType).objectFlags & ts.ObjectFlags.Mapped) !== 0) ||
+      (part.isUnionOrIntersection() && mayBecomeSignalType(part)),
+  );
+}
+
+/**
+ * Whether the call may resolve to a signature that takes a signal, judged from the callee's own
+ * signatures, without resolving the call (overload resolution is the costly question): no
+ * signature has, before a rest parameter, a parameter that is an AbortSignal or an options bag
+ * with a `signal`, or one a type parameter could turn into either. Unsure (no signatures): true.
+ */
+function mayTakeSignal(checker: ts.TypeChecker, call: ts.CallExpression): boolean {
+  const callee = checker.getApparentType(checker.getNonNullableType(checker.getTypeAtLocation(call.expression)));
+  const signatures = callee.getCallSignatures();
+  if (signatures.length === 0) return true;
+  return signatures.some((signature) => {
+    const generic = signature.typeParameters !== undefined && signature.typeParameters.length > 0;
+    for (const parameter of signature.getParameters()) {
+      const declaration = parameter.valueDeclaration;
+      if (declaration !== undefined && ts.isParameter(declaration) && declaration.dotDotDotToken !== undefined) return false;
+      const type = nonNullable(checker, checker.getTypeOfSymbolAtLocation(parameter, call));
+      if (isAbortSignalType(type) || hasSignalOption(checker, type, call)) return true;
+      if (generic && mayBecomeSignalType(type)) return true;
+    }
+    return false;
+  });
+}
+
 function inspectCall(
   call: ts.CallExpression,
-  source: SignalSource,
+  sourceAt: () => SignalSource | undefined,
   types: TypeScriptTypes,
   report: (start: number, end: number, message: string, edit: ts.TextChange | undefined) => void,
 ): void {
   const { checker, sourceFile } = types;
   const name = calleeName(call);
   if (name !== undefined && IGNORED_METHODS.has(name)) return;
+  // Cheapest questions first; each of these returns only where no finding would be made.
+  if (!mayTakeSignal(checker, call)) return;
+  const source = sourceAt();
+  if (source === undefined) return;
   const args = call.arguments;
   // An argument that carries a signal of its own (a Request, an options object built elsewhere).
   const carriesSignal = args.some((argument) => {
     const value = skipWrappers(argument);
     if (ts.isObjectLiteralExpression(value)) return mentionsSignal(value);
+    // A function or a literal never has a signal: no need to type it.
+    if (ts.isArrowFunction(value) || ts.isFunctionExpression(value) || ts.isStringLiteralLike(value) || ts.isNumericLiteral(value)) return false;
     const type = nonNullable(checker, checker.getTypeAtLocation(value));
     return isAbortSignalType(type) || hasSignalProperty(checker, type, value) || (type.flags & (ts.TypeFlags.Any | ts.TypeFlags.Unknown)) !== 0;
   });
@@ -172,14 +212,36 @@ const check: TypeScriptCheck = {
     if (types === undefined) return;
     const { checker, sourceFile } = types;
 
-    const visit = (node: ts.Node, source: SignalSource | undefined): void => {
-      let current = source;
+    // The nearest enclosing function with its own signal wins; closures keep seeing the outer one.
+    // Which functions have one is asked lazily, innermost first, and only for functions that
+    // contain a call: typing a parameter may make the checker resolve the call its function is
+    // passed to, so functions without calls (most small callbacks) are never asked about.
+    const enclosing: FunctionLike[] = [];
+    const known = new Map<FunctionLike, SignalSource | null>();
+    const sourceAt = (): SignalSource | undefined => {
+      for (let index = enclosing.length - 1; index >= 0; index--) {
+        const fn = enclosing[index];
+        let own = known.get(fn);
+        if (own === undefined) {
+          own = signalOf(fn, checker, sourceFile) ?? null;
+          known.set(fn, own);
+        }
+        if (own !== null) return own;
+      }
+      return undefined;
+    };
+
+    const visit = (node: ts.Node): void => {
       if (isFunctionLike(node)) {
-        // The nearest function with its own signal wins; closures keep seeing the outer one.
-        const own = signalOf(node, checker, sourceFile);
-        if (own !== undefined) current = own;
-      } else if (ts.isCallExpression(node) && current !== undefined) {
-        inspectCall(node, current, types, (start, end, message, edit) => {
+        enclosing.push(node);
+        forEachChild(node, visit);
+        enclosing.pop();
+        return;
+      }
+      if (ts.isCallExpression(node) && enclosing.length > 0) {
+        let current: SignalSource | undefined;
+        const source = (): SignalSource | undefined => (current = sourceAt());
+        inspectCall(node, source, types, (start, end, message, edit) => {
           context.report({
             start,
             end,
@@ -198,9 +260,9 @@ const check: TypeScriptCheck = {
           });
         });
       }
-      forEachChild(node, (child) => visit(child, current));
+      forEachChild(node, visit);
     };
-    visit(sourceFile, undefined);
+    visit(sourceFile);
   },
 };
 

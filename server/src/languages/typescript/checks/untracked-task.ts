@@ -245,6 +245,28 @@ function runTyped(context: TypeScriptCheckContext, types: TypeScriptTypes): void
     return true;
   };
 
+  /**
+   * Whether every signature of the callee (none generic, none returning a type parameter or
+   * `this`) returns neither a thenable nor an array of thenables: then neither does the call, and
+   * it need not be resolved (overload resolution is the costly question; the callee's type is not).
+   */
+  const returnsPlainValue = (call: ts.CallExpression): boolean => {
+    // `require(...)` is typed as the module it loads, not as its declared return type.
+    if (ts.isIdentifier(call.expression) && call.expression.text === 'require') return false;
+    const callee = checker.getApparentType(checker.getNonNullableType(checker.getTypeAtLocation(call.expression)));
+    const signatures = callee.getCallSignatures();
+    return (
+      signatures.length > 0 &&
+      signatures.every((signature) => {
+        if (signature.typeParameters !== undefined && signature.typeParameters.length > 0) return false;
+        const returned = checker.getReturnTypeOfSignature(signature);
+        const parts = returned.isUnionOrIntersection() ? returned.types : [returned];
+        if (parts.some((part) => (part.flags & ts.TypeFlags.Instantiable) !== 0)) return false;
+        return !isThenableType(checker, returned, call) && !isArrayOfThenables(checker, returned, call);
+      })
+    );
+  };
+
   const collect = (expression: ts.Expression, out: Dropped[]): void => {
     const node = skipParentheses(expression);
     if (ts.isAwaitExpression(node)) return;
@@ -273,6 +295,7 @@ function runTyped(context: TypeScriptCheckContext, types: TypeScriptTypes): void
       return;
     }
     if (ts.isCallExpression(node) && ignoreIIFE && isAsyncIife(node)) return;
+    if (ts.isCallExpression(node) && returnsPlainValue(node)) return;
     if (unhandled(node)) out.push({ node, kind: 'promise' });
     else if (isArrayOfThenables(checker, checker.getTypeAtLocation(node), node)) out.push({ node, kind: 'array' });
   };
@@ -353,7 +376,9 @@ function runTyped(context: TypeScriptCheckContext, types: TypeScriptTypes): void
     const statement = list.parent;
     if (hasModifier(statement, SyntaxKind.ExportKeyword) || hasModifier(statement, SyntaxKind.DeclareKeyword)) continue;
     const initializer = skipParentheses(declaration.initializer);
-    if (ts.isAwaitExpression(initializer) || !isPromise(initializer)) continue;
+    if (ts.isAwaitExpression(initializer)) continue;
+    // Whether the local is read is asked before whether it holds a promise: most locals are read,
+    // and typing an initializer is the costlier question.
     const symbol = checker.getSymbolAtLocation(declaration.name);
     if (symbol === undefined) continue;
     const name = declaration.name;
@@ -367,7 +392,7 @@ function runTyped(context: TypeScriptCheckContext, types: TypeScriptTypes): void
       // A plain re-assignment writes the variable without joining the promise.
       return !(ts.isBinaryExpression(parent) && parent.left === id && parent.operatorToken.kind === SyntaxKind.EqualsToken);
     });
-    if (read) continue;
+    if (read || !isPromise(initializer)) continue;
     context.report({
       start: name.getStart(sourceFile),
       end: name.getEnd(),

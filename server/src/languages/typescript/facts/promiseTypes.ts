@@ -77,3 +77,94 @@ export function returnsThenable(checker: ts.TypeChecker, type: ts.Type, at: ts.N
 export function isAbortSignalType(type: ts.Type): boolean {
   return parts(type).some((t) => t.getSymbol()?.getName() === 'AbortSignal');
 }
+
+/**
+ * Whether syntax alone shows that `expression`'s value is never a thenable: literals, templates,
+ * arithmetic, comparisons, `!`/`typeof`/`void`/`delete`, array literals, functions, object literals
+ * without a `then` member, and `&&`/`||`/`??`/`?:` of those. `false` means "ask the checker".
+ * Lets the type-aware checks skip type questions (and the call resolutions behind them) whose
+ * answer is already known.
+ */
+export function isNeverThenableSyntax(expression: ts.Expression): boolean {
+  switch (expression.kind) {
+    case ts.SyntaxKind.NumericLiteral:
+    case ts.SyntaxKind.BigIntLiteral:
+    case ts.SyntaxKind.StringLiteral:
+    case ts.SyntaxKind.NoSubstitutionTemplateLiteral:
+    case ts.SyntaxKind.TemplateExpression:
+    case ts.SyntaxKind.RegularExpressionLiteral:
+    case ts.SyntaxKind.TrueKeyword:
+    case ts.SyntaxKind.FalseKeyword:
+    case ts.SyntaxKind.NullKeyword:
+    case ts.SyntaxKind.PrefixUnaryExpression:
+    case ts.SyntaxKind.PostfixUnaryExpression:
+    case ts.SyntaxKind.TypeOfExpression:
+    case ts.SyntaxKind.VoidExpression:
+    case ts.SyntaxKind.DeleteExpression:
+    case ts.SyntaxKind.ArrayLiteralExpression:
+    case ts.SyntaxKind.ArrowFunction:
+    case ts.SyntaxKind.FunctionExpression:
+      return true;
+    case ts.SyntaxKind.ParenthesizedExpression:
+      return isNeverThenableSyntax((expression as ts.ParenthesizedExpression).expression);
+    case ts.SyntaxKind.ConditionalExpression: {
+      const conditional = expression as ts.ConditionalExpression;
+      return isNeverThenableSyntax(conditional.whenTrue) && isNeverThenableSyntax(conditional.whenFalse);
+    }
+    case ts.SyntaxKind.BinaryExpression: {
+      const binary = expression as ts.BinaryExpression;
+      const operator = binary.operatorToken.kind;
+      if (
+        operator === ts.SyntaxKind.AmpersandAmpersandToken ||
+        operator === ts.SyntaxKind.BarBarToken ||
+        operator === ts.SyntaxKind.QuestionQuestionToken
+      ) {
+        return isNeverThenableSyntax(binary.left) && isNeverThenableSyntax(binary.right);
+      }
+      // `=`, `&&=`, `||=`, `??=` and `,` yield an operand; every other operator yields a
+      // number, bigint, string or boolean (or `any`).
+      return !(
+        operator === ts.SyntaxKind.EqualsToken ||
+        operator === ts.SyntaxKind.AmpersandAmpersandEqualsToken ||
+        operator === ts.SyntaxKind.BarBarEqualsToken ||
+        operator === ts.SyntaxKind.QuestionQuestionEqualsToken ||
+        operator === ts.SyntaxKind.CommaToken
+      );
+    }
+    case ts.SyntaxKind.ObjectLiteralExpression:
+      return (expression as ts.ObjectLiteralExpression).properties.every((property) => {
+        const name = property.name;
+        if (name === undefined) return false; // a spread
+        return (ts.isIdentifier(name) || ts.isStringLiteral(name) || ts.isNumericLiteral(name)) && name.text !== 'then';
+      });
+    default:
+      return false;
+  }
+}
+
+/** Whether a return-type annotation names a type that is never a thenable (keywords, literals, arrays, functions). */
+export function isNeverThenableTypeNode(node: ts.TypeNode): boolean {
+  switch (node.kind) {
+    case ts.SyntaxKind.VoidKeyword:
+    case ts.SyntaxKind.StringKeyword:
+    case ts.SyntaxKind.NumberKeyword:
+    case ts.SyntaxKind.BooleanKeyword:
+    case ts.SyntaxKind.BigIntKeyword:
+    case ts.SyntaxKind.SymbolKeyword:
+    case ts.SyntaxKind.UndefinedKeyword:
+    case ts.SyntaxKind.NeverKeyword:
+    case ts.SyntaxKind.AnyKeyword:
+    case ts.SyntaxKind.UnknownKeyword:
+    case ts.SyntaxKind.LiteralType:
+    case ts.SyntaxKind.ArrayType:
+    case ts.SyntaxKind.TupleType:
+    case ts.SyntaxKind.FunctionType:
+      return true;
+    case ts.SyntaxKind.ParenthesizedType:
+      return isNeverThenableTypeNode((node as ts.ParenthesizedTypeNode).type);
+    case ts.SyntaxKind.UnionType:
+      return (node as ts.UnionTypeNode).types.every(isNeverThenableTypeNode);
+    default:
+      return false;
+  }
+}

@@ -1,0 +1,115 @@
+import type { Node } from 'web-tree-sitter';
+import type { PythonFacts } from './facts';
+import { typeOf } from './nodes';
+
+/**
+ * Cheap pre-filters for questions about a call's parent. Reading `node.parent` makes tree-sitter
+ * descend from the root to the node (through every top-level statement before it), so rules that
+ * ask it of every call of a big file spend most of their time there. Each filter here answers
+ * "could the parent be X?" from the source text or the scope table's sites alone: when it says
+ * no, the parent is certainly not X; when it says yes, the rule reads the parent as before.
+ *
+ * The filters rely on the shape of an error-free tree; in a tree with syntax errors (where error
+ * recovery can wrap nodes oddly) they always say yes.
+ */
+
+interface ParentHints {
+  /** True when the tree has a syntax error anywhere: no filtering. */
+  hasError: boolean;
+  /** Ids of the last named child (the operand) of every `await` expression. */
+  awaitOperands: Set<number> | undefined;
+  /** Start offsets of the items of every `async with` statement. */
+  asyncWithItemStarts: Set<number> | undefined;
+}
+
+const hints = new WeakMap<PythonFacts, ParentHints>();
+
+function hintsOf(facts: PythonFacts): ParentHints {
+  let known = hints.get(facts);
+  if (known === undefined) {
+    known = { hasError: facts.table.hasError, awaitOperands: undefined, asyncWithItemStarts: undefined };
+    hints.set(facts, known);
+  }
+  return known;
+}
+
+/** Whitespace that is not a line break (what may sit between a statement's start and the line's indentation). */
+function isBlank(code: number): boolean {
+  return code === 0x20 || code === 0x09 || code === 0x0c || code === 0x0b || (code > 0x7f && /\s/.test(String.fromCharCode(code)) && code !== 0x2028 && code !== 0x2029);
+}
+
+function isIdentifierChar(code: number): boolean {
+  return (code >= 0x30 && code <= 0x39) || (code >= 0x41 && code <= 0x5a) || (code >= 0x61 && code <= 0x7a) || code === 0x5f || code > 0x7f;
+}
+
+/**
+ * What precedes a node, blanks skipped, as far as the filters below care:
+ *  - 'anything': unknown (a tree with errors), anything is possible;
+ *  - 'boundary': a statement boundary (the file's start, a line break, `;`, `:`, a line continuation `\`);
+ *  - 'return': the word `return`;
+ *  - 'equals': an `=` (of an assignment, or of `==`, `<=`, ...: the filters only need a superset);
+ *  - 'other': anything else.
+ */
+type Before = 'anything' | 'boundary' | 'return' | 'equals' | 'other';
+
+function before(facts: PythonFacts, start: number): Before {
+  if (hintsOf(facts).hasError) return 'anything';
+  const text = facts.parsed.text;
+  let i = start - 1;
+  while (i >= 0 && isBlank(text.charCodeAt(i))) i--;
+  if (i < 0) return 'boundary';
+  const code = text.charCodeAt(i);
+  // \n, \r, ;, :, \ (continuation), and the line and paragraph separators.
+  if (code === 0x0a || code === 0x0d || code === 0x3b || code === 0x3a || code === 0x5c || code === 0x2028 || code === 0x2029) return 'boundary';
+  if (code === 0x3d) return 'equals';
+  if (i >= 5 && text.startsWith('return', i - 5) && (i < 6 || !isIdentifierChar(text.charCodeAt(i - 6)))) return 'return';
+  return 'other';
+}
+
+/**
+ * False only when the node starting at `start` cannot be the expression of an
+ * `expression_statement` (it does not start a statement) nor the value of a `return` (it does
+ * not follow the `return` keyword).
+ */
+export function mayStartStatementOrReturnValue(facts: PythonFacts, start: number): boolean {
+  const found = before(facts, start);
+  return found === 'anything' || found === 'boundary' || found === 'return';
+}
+
+/**
+ * False only when the node starting at `start` cannot be the expression of an
+ * `expression_statement` nor the right-hand side of an assignment (it follows no `=`).
+ */
+export function mayStartStatementOrAssignedValue(facts: PythonFacts, start: number): boolean {
+  const found = before(facts, start);
+  return found === 'anything' || found === 'boundary' || found === 'equals';
+}
+
+/**
+ * False only when `call` can be neither the operand of an `await` (it is no `await`'s last named
+ * child: trailing comments are never inside a node) nor the value of an `async with` item (no such
+ * item starts where it starts).
+ */
+export function mayBeAwaitedOrAsyncWithItem(facts: PythonFacts, call: Node): boolean {
+  const known = hintsOf(facts);
+  if (known.hasError) return true;
+  if (known.awaitOperands === undefined) {
+    const awaitOperands = new Set<number>();
+    const itemStarts = new Set<number>();
+    for (const { node } of facts.suspensions) {
+      const type = typeOf(node);
+      if (type === 'await') {
+        const operand = node.lastNamedChild;
+        if (operand !== null) awaitOperands.add(operand.id);
+      } else if (type === 'with_statement') {
+        for (const clause of node.namedChildren) {
+          if (clause === null || typeOf(clause) !== 'with_clause') continue;
+          for (const item of clause.namedChildren) if (item !== null) itemStarts.add(item.startIndex);
+        }
+      }
+    }
+    known.awaitOperands = awaitOperands;
+    known.asyncWithItemStarts = itemStarts;
+  }
+  return known.awaitOperands.has(call.id) || (known.asyncWithItemStarts?.has(call.startIndex) ?? false);
+}
