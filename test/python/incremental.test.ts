@@ -9,6 +9,7 @@ import { SourceText } from '../../server/src/engine/sourceText';
 import { pythonFacts } from '../../server/src/languages/python/facts/facts';
 import pythonPack, { editBetween, keptTreeFiles } from '../../server/src/languages/python/pack';
 import { repoRoot, testEngine } from '../helpers/engine';
+import { seeded as random } from '../reliability/support';
 
 /**
  * The tree-sitter WASM memory, caught as the runtime creates it (this test file runs
@@ -47,18 +48,6 @@ Tree.prototype.delete = function remove(this: Tree): void {
   liveTrees--;
   originalDelete.call(this);
 };
-
-/** A deterministic pseudo-random generator (mulberry32), so a failure can be replayed. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Real Python to edit: the Python rule fixtures, joined (about `size` characters). */
 function corpus(size: number): string {
