@@ -1,22 +1,13 @@
 // facts/projectModules: the line scan of a module (what is an async def, what is not), finding
 // modules on disk (relative, absolute, src/ layout, project root), re-exports, and the cache.
 import * as assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import * as path from 'node:path';
-import { after, describe, it } from 'node:test';
+import { utimesSync, writeFileSync } from 'node:fs';
+import { describe, it } from 'node:test';
 import { forgetProjectModules, projectKind, projectModuleFile, summarizeModule } from '../../server/src/languages/python/facts/projectModules';
 import { findings, lines } from './fixCases';
+import { tempProject } from '../helpers/tempProject';
 
-const root = mkdtempSync(path.join(tmpdir(), 'ag-project-modules-'));
-after(() => rmSync(root, { recursive: true, force: true }));
-
-function write(relative: string, text: string): string {
-  const file = path.join(root, relative);
-  mkdirSync(path.dirname(file), { recursive: true });
-  writeFileSync(file, text);
-  return file;
-}
+const { write } = tempProject('ag-project-modules-');
 
 describe('projectModules: the scan of one module', () => {
   it('tells async defs from everything else', () => {

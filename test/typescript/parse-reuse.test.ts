@@ -2,25 +2,16 @@
 // already holds the text, edits are re-parsed incrementally (a snapshot that knows what changed),
 // and the comment/depth walk never uses getChildren (it may run over the program's own tree).
 import * as assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { after, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import * as ts from 'typescript';
 import { SourceText } from '../../server/src/engine/sourceText';
 import typescriptPack, { projects } from '../../server/src/languages/typescript/pack';
 import { TextSnapshot } from '../../server/src/languages/typescript/project/project';
 import { ProjectService } from '../../server/src/languages/typescript/project/service';
+import { tempProject } from '../helpers/tempProject';
 
-const root = mkdtempSync(path.join(tmpdir(), 'ag-parse-reuse-'));
-after(() => rmSync(root, { recursive: true, force: true }));
-
-function write(relative: string, text: string): string {
-  const file = path.join(root, relative);
-  mkdirSync(path.dirname(file), { recursive: true });
-  writeFileSync(file, text);
-  return file;
-}
+const { root, write } = tempProject('ag-parse-reuse-');
 
 const CONFIG = JSON.stringify({ compilerOptions: { strict: true, module: 'preserve', moduleResolution: 'bundler', lib: ['es2023'], types: [] }, include: ['src'] });
 

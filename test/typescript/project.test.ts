@@ -2,22 +2,13 @@
 // configs), inferred projects, the overlay of analysed texts, forget/invalidate, and reuse of the
 // program across files and edits.
 import * as assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { after, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import * as ts from 'typescript';
 import { ProjectService } from '../../server/src/languages/typescript/project/service';
+import { tempProject } from '../helpers/tempProject';
 
-const root = mkdtempSync(path.join(tmpdir(), 'ag-project-'));
-after(() => rmSync(root, { recursive: true, force: true }));
-
-function write(relative: string, text: string): string {
-  const file = path.join(root, relative);
-  mkdirSync(path.dirname(file), { recursive: true });
-  writeFileSync(file, text);
-  return file;
-}
+const { root, write } = tempProject('ag-project-');
 
 /** The type, as the checker prints it, of the first call of `callee` in `file`'s program. */
 function callType(service: ProjectService, file: string, text: string, callee: string): string | undefined {
