@@ -1,6 +1,7 @@
 import type { Node } from 'web-tree-sitter';
 import type { PythonFacts } from './facts';
 import { field, typeOf } from './nodes';
+import { bindingScopeOf } from './names';
 import { type Made, madeBy, methodCall } from './objects';
 import { projectKind, type ProjectKind } from './projectModules';
 import type { Scope } from './scopes';
@@ -145,37 +146,24 @@ function dottedParts(node: Node): string[] {
 
 /** What a name bound only by relative imports (`from .svc import fetch as f`) imports, if they agree. */
 function relativeImport(facts: PythonFacts, name: string, from: Scope): ProjectReference | undefined {
-  let scope: Scope | undefined = from.globals.has(name) ? facts.module : from;
-  let first = true;
-  while (scope !== undefined) {
-    if (scope.kind === 'class' && !first) {
-      scope = scope.parent;
-      continue;
-    }
-    first = false;
-    const bindings = scope.bindings.get(name);
-    if (bindings !== undefined && bindings.length > 0) {
-      let found: ProjectReference | undefined;
-      for (const binding of bindings) {
-        if (binding.kind !== 'relative-import') return undefined;
-        const statement = binding.node.parent;
-        const moduleNode = statement?.childForFieldName('module_name');
-        if (statement?.type !== 'import_from_statement' || moduleNode?.type !== 'relative_import') return undefined;
-        const imported = binding.node.type === 'aliased_import' ? binding.node.childForFieldName('name') : binding.node;
-        if (imported === null) return undefined;
-        const text = moduleNode.text.replace(/\s+/g, '');
-        const level = /^\.*/.exec(text)?.[0].length ?? 0;
-        const module = text.slice(level);
-        const reference = { level, dotted: [...(module === '' ? [] : module.split('.')), ...dottedParts(imported)] };
-        if (found !== undefined && found.dotted.join('.') !== reference.dotted.join('.')) return undefined;
-        found = reference;
-      }
-      return found;
-    }
-    if (scope.hasWildcardImport) return undefined;
-    scope = scope.parent;
+  const found = bindingScopeOf(facts.table, name, from);
+  if (found === undefined || found === 'wildcard') return undefined;
+  let reference: ProjectReference | undefined;
+  for (const binding of found.bindings) {
+    if (binding.kind !== 'relative-import') return undefined;
+    const statement = binding.node.parent;
+    const moduleNode = statement?.childForFieldName('module_name');
+    if (statement?.type !== 'import_from_statement' || moduleNode?.type !== 'relative_import') return undefined;
+    const imported = binding.node.type === 'aliased_import' ? binding.node.childForFieldName('name') : binding.node;
+    if (imported === null) return undefined;
+    const text = moduleNode.text.replace(/\s+/g, '');
+    const level = /^\.*/.exec(text)?.[0].length ?? 0;
+    const module = text.slice(level);
+    const next = { level, dotted: [...(module === '' ? [] : module.split('.')), ...dottedParts(imported)] };
+    if (reference !== undefined && reference.dotted.join('.') !== next.dotted.join('.')) return undefined;
+    reference = next;
   }
-  return undefined;
+  return reference;
 }
 
 /**

@@ -36,6 +36,18 @@ function classify(bindings: readonly Binding[], scope: Scope): Resolution {
  * does for functions; an approximation at module and class level that errs towards "local").
  */
 export function resolveName(table: ScopeTable, name: string, from: Scope): Resolution {
+  const found = bindingScopeOf(table, name, from);
+  if (found === 'wildcard') return UNKNOWN;
+  if (found !== undefined) return classify(found.bindings, found.scope);
+  return PYTHON_BUILTINS.has(name) ? { kind: 'builtin', qualified: `builtins.${name}` } : UNKNOWN;
+}
+
+/**
+ * The scope whose bindings decide `name` as seen from `from` (Python's LEGB lookup: `global` and
+ * `nonlocal` declarations honoured, enclosing class bodies skipped), with those bindings;
+ * `'wildcard'` when a `from x import *` on the way hides the answer; undefined when nothing binds it.
+ */
+export function bindingScopeOf(table: ScopeTable, name: string, from: Scope): { scope: Scope; bindings: Binding[] } | 'wildcard' | undefined {
   let scope: Scope | undefined = from;
   if (from.globals.has(name)) scope = table.module;
   else if (from.nonlocals.has(name)) scope = from.parent;
@@ -47,11 +59,11 @@ export function resolveName(table: ScopeTable, name: string, from: Scope): Resol
     }
     first = false;
     const bindings = scope.bindings.get(name);
-    if (bindings !== undefined && bindings.length > 0) return classify(bindings, scope);
-    if (scope.hasWildcardImport) return UNKNOWN;
+    if (bindings !== undefined && bindings.length > 0) return { scope, bindings };
+    if (scope.hasWildcardImport) return 'wildcard';
     scope = scope.parent;
   }
-  return PYTHON_BUILTINS.has(name) ? { kind: 'builtin', qualified: `builtins.${name}` } : UNKNOWN;
+  return undefined;
 }
 
 /**
