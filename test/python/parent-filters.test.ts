@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import { before, describe, it } from 'node:test';
 import { SourceText } from '../../server/src/engine/sourceText';
 import { pythonFacts } from '../../server/src/languages/python/facts/facts';
-import { mayBeAwaitedOrAsyncWithItem, mayStartStatementOrAssignedValue, mayStartStatementOrReturnValue } from '../../server/src/languages/python/facts/parents';
+import { mayBeAwaitedOrAsyncWithItem, mayStartStatementOrAssignedValue, mayStartStatementOrReturnValue, statementHolding } from '../../server/src/languages/python/facts/parents';
 import pythonPack from '../../server/src/languages/python/pack';
 import { repoRoot, testEngine } from '../helpers/engine';
 
@@ -114,5 +114,36 @@ describe('Python parent filters', () => {
     } finally {
       pythonPack.dispose(parsed);
     }
+  });
+
+  it('find the statement holding a call in trees with syntax errors, as `.parent` would', () => {
+    // Every fixture, broken three ways: a stray bracket run on every 7th line, CR-only line
+    // ends with a broken line, and a `return` with an error before its value.
+    const breakings: ((text: string) => string)[] = [
+      (text) => text.split('\n').map((line, i) => (i % 7 === 3 ? `${line} ) ](` : line)).join('\n'),
+      (text) => `def (:\n${text}`.replace(/\r?\n/g, '\r'),
+      (text) => `${text}\nasync def broken():\n    return ) g()\n    h() ]\n`,
+    ];
+    let checked = 0;
+    let statements = 0;
+    for (const { name, text } of pythonFixtures()) {
+      for (const breakIt of breakings) {
+        const parsed = pythonPack.parse(new SourceText(breakIt(text)), `/virtual/broken-${name.replace(/\//g, '-')}`);
+        try {
+          const facts = pythonFacts(parsed);
+          if (!facts.table.hasError) continue; // a short file the breaking missed
+          for (const { node: call } of facts.calls) {
+            const parent = call.parent;
+            const expected = parent !== null && (parent.type === 'expression_statement' || parent.type === 'return_statement') ? parent.id : null;
+            assert.equal(statementHolding(facts, call)?.id ?? null, expected, `${name}: ${call.text}`);
+            checked++;
+            if (expected !== null) statements++;
+          }
+        } finally {
+          pythonPack.dispose(parsed);
+        }
+      }
+    }
+    assert.ok(checked > 300 && statements > 50, `only ${checked} calls (${statements} in statements) checked`);
   });
 });

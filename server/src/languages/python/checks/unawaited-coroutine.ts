@@ -3,7 +3,7 @@ import rule from '../../../rules/unawaited-coroutine';
 import { coroutineCall } from '../facts/coroutines';
 import { pythonFacts } from '../facts/facts';
 import { parentOf } from '../facts/nodes';
-import { mayStartStatementOrReturnValue } from '../facts/parents';
+import { mayStartStatementOrReturnValue, statementHolding } from '../facts/parents';
 import type { PythonCheck } from '../parsed';
 
 const check: PythonCheck = {
@@ -12,7 +12,8 @@ const check: PythonCheck = {
     const facts = pythonFacts(context.parsed);
     for (const { node: call, scope } of facts.calls) {
       if (!mayStartStatementOrReturnValue(facts, call.startIndex)) continue;
-      const parent = parentOf(call);
+      // With syntax errors the filter above lets every call through: find the statement without `.parent`.
+      const parent = facts.table.hasError ? statementHolding(facts, call) : parentOf(call);
       if (parent === null) continue;
       const statement = parent.type === 'expression_statement' && parent.namedChildCount === 1;
       const returned = parent.type === 'return_statement' && scope.isAsync;

@@ -20,6 +20,8 @@ interface ParentHints {
   awaitOperands: Set<number> | undefined;
   /** Start offsets of the items of every `async with` statement. */
   asyncWithItemStarts: Set<number> | undefined;
+  /** Trees with errors: expression statements by their start, return statements by their children's starts. */
+  statementsByStart: Map<number, Node[]> | undefined;
 }
 
 const hints = new WeakMap<PythonFacts, ParentHints>();
@@ -27,7 +29,7 @@ const hints = new WeakMap<PythonFacts, ParentHints>();
 function hintsOf(facts: PythonFacts): ParentHints {
   let known = hints.get(facts);
   if (known === undefined) {
-    known = { hasError: facts.table.hasError, awaitOperands: undefined, asyncWithItemStarts: undefined };
+    known = { hasError: facts.table.hasError, awaitOperands: undefined, asyncWithItemStarts: undefined, statementsByStart: undefined };
     hints.set(facts, known);
   }
   return known;
@@ -112,4 +114,33 @@ export function mayBeAwaitedOrAsyncWithItem(facts: PythonFacts, call: Node): boo
     known.asyncWithItemStarts = itemStarts;
   }
   return known.awaitOperands.has(call.id) || (known.asyncWithItemStarts?.has(call.startIndex) ?? false);
+}
+
+/**
+ * The `expression_statement` or `return_statement` that `call` is a child of, or null when its
+ * parent is neither: what `parentOf(call)` would say for those two kinds, without reading
+ * `.parent`. For trees with syntax errors, where the filters above step aside: there, reading the
+ * parent of every call made tree-sitter descend from the root each time (seconds on a big, flat,
+ * broken file). One search inside the parser finds both statement kinds instead.
+ */
+export function statementHolding(facts: PythonFacts, call: Node): Node | null {
+  const known = hintsOf(facts);
+  if (known.statementsByStart === undefined) {
+    const byStart = new Map<number, Node[]>();
+    const add = (start: number, statement: Node): void => {
+      const list = byStart.get(start);
+      if (list === undefined) byStart.set(start, [statement]);
+      else list.push(statement);
+    };
+    for (const statement of facts.parsed.root.descendantsOfType(['expression_statement', 'return_statement'])) {
+      if (statement === null) continue;
+      if (typeOf(statement) === 'expression_statement') add(statement.startIndex, statement);
+      else for (const child of statement.namedChildren) if (child !== null) add(child.startIndex, statement);
+    }
+    known.statementsByStart = byStart;
+  }
+  for (const statement of known.statementsByStart.get(call.startIndex) ?? []) {
+    for (const child of statement.namedChildren) if (child !== null && child.id === call.id) return statement;
+  }
+  return null;
 }
