@@ -3,6 +3,7 @@ import checks from 'discover:languages/typescript/checks';
 import type { LanguagePack, SourceComment } from '../../engine/languagePack';
 import type { SourceText } from '../../engine/sourceText';
 import { walkStructure } from './facts/comments';
+import { beginAnalysis, forgetIncremental, incrementally } from './incremental';
 import type { TypeScriptParsed, TypeScriptTypes } from './parsed';
 import type { ConfigProblem } from './project/config';
 import { JSDOC_PARSING_MODE, scriptKindOf } from './project/project';
@@ -36,7 +37,7 @@ function structureOf(parsed: TypeScriptParsed): { comments: SourceComment[]; dep
 
 const typescriptPack: LanguagePack<TypeScriptParsed> = {
   ...typescriptPackInfo,
-  checks,
+  checks: checks.map(incrementally),
 
   async init(options) {
     this.initNow?.(options);
@@ -50,6 +51,7 @@ const typescriptPack: LanguagePack<TypeScriptParsed> = {
 
   parse(source: SourceText, fileName: string): TypeScriptParsed {
     const text = source.text;
+    const stateBefore = projects.stateVersion();
     // Recorded now (cheap), so that other files' programs see this text too.
     projects.update(fileName, text);
     let types: TypeScriptTypes | undefined | null = null;
@@ -74,6 +76,7 @@ const typescriptPack: LanguagePack<TypeScriptParsed> = {
         if (types === null) types = projects.typesFor(fileName, text);
         return types;
       },
+      incremental: beginAnalysis(projects.nameOf(fileName), text, sourceFile, stateBefore, () => projects.stateVersion()),
     };
   },
 
@@ -84,10 +87,12 @@ const typescriptPack: LanguagePack<TypeScriptParsed> = {
   },
 
   forget(fileName) {
+    forgetIncremental(projects.nameOf(fileName));
     projects.forget(fileName);
   },
 
   invalidate(fileNames) {
+    forgetIncremental();
     projects.invalidate(fileNames);
   },
 

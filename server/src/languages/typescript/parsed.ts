@@ -1,5 +1,6 @@
 import type * as ts from 'typescript';
 import type { Check, CheckContext } from '../../engine/languagePack';
+import type { IncrementalSession } from './incremental';
 
 /** Type information for one file: its SourceFile inside a program (whose nodes carry types). */
 export interface TypeScriptTypes {
@@ -18,6 +19,22 @@ export interface TypeScriptParsed {
    * when none can be had. Only rules that need types call it, so syntax-only runs stay cheap.
    */
   types(): TypeScriptTypes | undefined;
+  /** Bookkeeping of findings reuse across edits (see incremental.ts); undefined for JavaScript. */
+  incremental?: IncrementalSession;
+  /**
+   * Set while a `focusable` check runs on an edited function body only: such a check then
+   * reports exactly the findings that start inside [start, end), plus those it recomputed
+   * elsewhere and declared with `own` (all others are kept from the previous analysis).
+   */
+  focus?: Focus;
+}
+
+/** The part of the file a focusable check must recompute (offsets in the analysed text). */
+export interface Focus {
+  readonly start: number;
+  readonly end: number;
+  /** Declares that the findings starting in [start, end), outside the focus, were recomputed. */
+  own(start: number, end: number): void;
 }
 
 export type TypeScriptCheck = Check<TypeScriptParsed>;

@@ -12,7 +12,8 @@ import {
   returnsThenable,
 } from '../facts/promiseTypes';
 import { executionScope, isAsyncFunction, isInFunctionBody } from '../facts/scope';
-import type { TypeScriptCheck, TypeScriptCheckContext, TypeScriptTypes } from '../parsed';
+import { inFocus, reachesFocus, type FocusableCheck } from '../incremental';
+import type { TypeScriptCheckContext, TypeScriptTypes } from '../parsed';
 
 /**
  * A promise used where nothing waits for it:
@@ -294,7 +295,13 @@ function runTyped(context: TypeScriptCheckContext, types: TypeScriptTypes): void
     });
   };
 
+  const focus = context.parsed.focus;
   const visit = (node: ts.Node): void => {
+    if (!inFocus(focus, node)) {
+      // Focused on an edited body: only its nodes are inspected (see Focus).
+      if (reachesFocus(focus, node)) forEachChild(node, visit);
+      return;
+    }
     switch (node.kind) {
       case SyntaxKind.CallExpression:
       case SyntaxKind.NewExpression:
@@ -402,8 +409,9 @@ function runSyntactic(context: TypeScriptCheckContext): void {
   visit(sourceFile);
 }
 
-const check: TypeScriptCheck = {
+const check: FocusableCheck = {
   rule,
+  focusable: true,
   run(context) {
     const types = context.parsed.types();
     if (types === undefined) runSyntactic(context);

@@ -3,7 +3,8 @@ import rule from '../../../rules/signal-not-propagated';
 import { skipWrappers } from '../facts/bindings';
 import { isAbortSignalType } from '../facts/promiseTypes';
 import { isFunctionLike, type FunctionLike } from '../facts/scope';
-import type { TypeScriptCheck, TypeScriptTypes } from '../parsed';
+import { inFocus, reachesFocus, type FocusableCheck } from '../incremental';
+import type { TypeScriptTypes } from '../parsed';
 
 /**
  * Inside a function that receives an `AbortSignal` (a parameter, a destructured `signal`, or an
@@ -205,8 +206,9 @@ function addProperty(literal: ts.ObjectLiteralExpression, text: string, sourceFi
   return { span: { start: last.getEnd(), length: 0 }, newText: `, ${text}` };
 }
 
-const check: TypeScriptCheck = {
+const check: FocusableCheck = {
   rule,
+  focusable: true,
   run(context) {
     const types = context.parsed.types();
     if (types === undefined) return;
@@ -231,14 +233,17 @@ const check: TypeScriptCheck = {
       return undefined;
     };
 
+    // Focused on an edited body (see Focus): only its calls are inspected.
+    const focus = context.parsed.focus;
     const visit = (node: ts.Node): void => {
+      if (!reachesFocus(focus, node)) return;
       if (isFunctionLike(node)) {
         enclosing.push(node);
         forEachChild(node, visit);
         enclosing.pop();
         return;
       }
-      if (ts.isCallExpression(node) && enclosing.length > 0) {
+      if (ts.isCallExpression(node) && enclosing.length > 0 && inFocus(focus, node)) {
         let current: SignalSource | undefined;
         const source = (): SignalSource | undefined => (current = sourceAt());
         inspectCall(node, source, types, (start, end, message, edit) => {

@@ -3,7 +3,8 @@ import rule from '../../../rules/untracked-task';
 import { bindingsOf, skipWrappers, type FileBindings } from '../facts/bindings';
 import { isArrayOfThenables, isCallableType, isThenableType } from '../facts/promiseTypes';
 import { executionScope, hasModifier, isAsyncFunction, isInFunctionBody, thisClassAt } from '../facts/scope';
-import type { TypeScriptCheck, TypeScriptCheckContext, TypeScriptTypes } from '../parsed';
+import { inFocus, type FocusableCheck } from '../incremental';
+import type { TypeScriptCheckContext, TypeScriptTypes } from '../parsed';
 import type { Fix } from '../../../engine/types';
 
 /**
@@ -219,6 +220,37 @@ function isTestRegistration(checker: ts.TypeChecker, call: ts.CallExpression): b
   return /[\\/]@types[\\/]node[\\/](?:ts[\d.]+[\\/])?test\.d\.ts$/.test(declaration.getSourceFile().fileName);
 }
 
+/**
+ * The innermost node a local declared at `declaration` (`var`, `let` or `const`) cannot be
+ * referenced outside of: its function, class static block, namespace body or file.
+ */
+function referenceScope(declaration: ts.Node): ts.Node {
+  let node = declaration.parent;
+  while (!ts.isSourceFile(node) && !ts.isFunctionLike(node) && !ts.isModuleBlock(node) && !ts.isClassStaticBlockDeclaration(node)) node = node.parent;
+  return node;
+}
+
+/**
+ * The identifiers of `sorted` (in source order) that lie inside the scope of `declaration`: only
+ * those can read the local, so only those are resolved (a name such as `records` declared in
+ * hundreds of functions would otherwise make every declaration resolve every use in the file).
+ */
+function inScope(sorted: readonly ts.Identifier[], declaration: ts.Node): readonly ts.Identifier[] {
+  const scope = referenceScope(declaration);
+  if (ts.isSourceFile(scope)) return sorted;
+  const firstAtOrAfter = (offset: number): number => {
+    let low = 0;
+    let high = sorted.length;
+    while (low < high) {
+      const middle = (low + high) >>> 1;
+      if (sorted[middle].pos < offset) low = middle + 1;
+      else high = middle;
+    }
+    return low;
+  };
+  return sorted.slice(firstAtOrAfter(scope.pos), firstAtOrAfter(scope.end));
+}
+
 /** The type-aware check. */
 function runTyped(context: TypeScriptCheckContext, types: TypeScriptTypes): void {
   const { checker, sourceFile } = types;
@@ -341,11 +373,15 @@ function runTyped(context: TypeScriptCheckContext, types: TypeScriptTypes): void
     context.report({ start, end, message, ...(fixes.length > 0 ? { fixes } : {}) });
   };
 
+  // Focused on an edited body (see Focus): its statements, and the locals that body may read.
+  const focus = context.parsed.focus;
   const candidates: ts.VariableDeclaration[] = [];
   const identifiers = new Map<string, ts.Identifier[]>();
+  const unordered = new Set<ts.Identifier[]>();
   const visit = (node: ts.Node): void => {
     switch (node.kind) {
       case SyntaxKind.ExpressionStatement: {
+        if (!inFocus(focus, node)) break;
         const found: Dropped[] = [];
         collect((node as ts.ExpressionStatement).expression, found);
         found.forEach(report);
@@ -358,7 +394,10 @@ function runTyped(context: TypeScriptCheckContext, types: TypeScriptTypes): void
         const id = node as ts.Identifier;
         const list = identifiers.get(id.text);
         if (list === undefined) identifiers.set(id.text, [id]);
-        else list.push(id);
+        else {
+          if (list[list.length - 1].pos > id.pos) unordered.add(list);
+          list.push(id);
+        }
         break;
       }
       default:
@@ -367,6 +406,8 @@ function runTyped(context: TypeScriptCheckContext, types: TypeScriptTypes): void
     forEachChild(node, visit);
   };
   visit(sourceFile);
+  // The walk meets identifiers in source order; `inScope` relies on it.
+  for (const list of unordered) list.sort((a, b) => a.pos - b.pos);
 
   // Unjoined: `const p = start();` and `p` never read again.
   for (const declaration of candidates) {
@@ -377,12 +418,18 @@ function runTyped(context: TypeScriptCheckContext, types: TypeScriptTypes): void
     if (hasModifier(statement, SyntaxKind.ExportKeyword) || hasModifier(statement, SyntaxKind.DeclareKeyword)) continue;
     const initializer = skipParentheses(declaration.initializer);
     if (ts.isAwaitExpression(initializer)) continue;
+    if (focus !== undefined && !inFocus(focus, declaration)) {
+      // Declared outside the edited body: its finding changes only if that body is in its scope.
+      const scope = referenceScope(declaration);
+      if (!(scope.pos <= focus.start && scope.end >= focus.end)) continue;
+      focus.own(declaration.name.getStart(sourceFile), declaration.name.getEnd());
+    }
     // Whether the local is read is asked before whether it holds a promise: most locals are read,
     // and typing an initializer is the costlier question.
     const symbol = checker.getSymbolAtLocation(declaration.name);
     if (symbol === undefined) continue;
     const name = declaration.name;
-    const read = (identifiers.get(name.text) ?? []).some((id) => {
+    const read = inScope(identifiers.get(name.text) ?? [], declaration).some((id) => {
       if (id === name) return false;
       const parent = id.parent;
       if ((ts.isPropertyAccessExpression(parent) && parent.name === id) || (ts.isPropertyAssignment(parent) && parent.name === id)) return false;
@@ -403,8 +450,9 @@ function runTyped(context: TypeScriptCheckContext, types: TypeScriptTypes): void
   }
 }
 
-const check: TypeScriptCheck = {
+const check: FocusableCheck = {
   rule,
+  focusable: true,
   run(context) {
     const types = context.parsed.types();
     if (types === undefined) runSyntactic(context);

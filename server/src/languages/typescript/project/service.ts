@@ -104,6 +104,11 @@ export class ProjectService {
     return name.startsWith(`${this.virtualRoot}/`);
   }
 
+  /** Changes whenever any text, version, root set or project changes (see ProjectEnvironment). */
+  stateVersion(): number {
+    return this.state;
+  }
+
   /** Records the text the engine analyses for a file (cheap: compared with the disk only when needed). */
   update(fileName: string, text: string): void {
     const name = this.nameOf(fileName);

@@ -1,0 +1,315 @@
+import ts from 'typescript';
+import type { Report, TextEdit } from '../../engine/types';
+import type { Focus, TypeScriptCheck, TypeScriptParsed } from './parsed';
+
+/**
+ * Reuse of type-aware findings across edits, declaration by declaration.
+ *
+ * When an edit lies inside the block body of a function whose signature the body cannot change
+ * (an explicit return type, or a set accessor) in a TypeScript file, nothing outside that body
+ * can see what changed inside it: locals are invisible outside, the function's type is its
+ * annotation. Then the type-aware findings outside the body are those of the previous analysis
+ * (shifted by the edit's length change), and a check marked `focusable` runs on the body only
+ * (`parsed.focus`): the checker is asked about that body's nodes alone.
+ *
+ * Falls back to a full run whenever that reasoning may not hold: a JavaScript file (assignments
+ * to `this` declare members there), a constructor (its assignments type properties), an edit
+ * touching a body's braces or anything outside, bodies whose `import`, `export`, `declare`,
+ * `namespace` or `module` use changed, a changed set of names assigned in the body (closures
+ * elsewhere narrow captured variables by where they are assigned), parse errors outside the body
+ * that differ, any other change to the project (another file, a config), other options.
+ */
+
+/** A body whose contents cannot change anything outside it. Offsets in its analysis's text. */
+interface StableBody {
+  /** The function-like's start (the header, unchanged by edits inside the body). */
+  fnStart: number;
+  kind: ts.SyntaxKind;
+  /** The `{` and just past the `}`. */
+  start: number;
+  end: number;
+}
+
+interface RuleEntry {
+  key: string;
+  reports: Report[];
+}
+
+interface FileState {
+  text: string;
+  /** The project state when this analysis last used it: anything else changing invalidates reuse. */
+  state: number;
+  bodies: StableBody[];
+  /** Parse errors: start, length and code, three numbers each. */
+  parseErrors: number[];
+  rules: Map<string, RuleEntry>;
+}
+
+interface Plan {
+  previous: FileState;
+  /** The edited body, old and new offsets. */
+  oldStart: number;
+  oldEnd: number;
+  newStart: number;
+  newEnd: number;
+  delta: number;
+}
+
+/** What one analysis of a file carries for the focusable checks. */
+export interface IncrementalSession {
+  file: FileState;
+  plan: Plan | undefined;
+  stateVersion: () => number;
+}
+
+const files = new Map<string, FileState>();
+
+/** How many focused runs reused findings (for tests and logs). */
+export const incrementalStats = { reused: 0 };
+
+const TYPESCRIPT_FILE = /\.(?:ts|tsx|mts|cts)$/i;
+
+/** Whether `fn`'s type cannot depend on its body. */
+function hasStableSignature(fn: ts.Node): fn is ts.FunctionLikeDeclaration & { body: ts.Block } {
+  if (!ts.isFunctionLike(fn) || ts.isConstructorDeclaration(fn)) return false;
+  const body = (fn as ts.FunctionLikeDeclaration).body;
+  if (body === undefined || !ts.isBlock(body)) return false;
+  if (ts.isSetAccessorDeclaration(fn)) return true;
+  return (fn as ts.FunctionLikeDeclaration).type !== undefined;
+}
+
+function functionOf(node: ts.Node | undefined): ts.Node | undefined {
+  if (node === undefined) return undefined;
+  let inner = node;
+  while (ts.isParenthesizedExpression(inner) || ts.isAsExpression(inner) || ts.isSatisfiesExpression(inner)) inner = inner.expression;
+  return ts.isArrowFunction(inner) || ts.isFunctionExpression(inner) ? inner : undefined;
+}
+
+/** The stable bodies of the file's top-level functions, methods and function-valued variables and fields, in order. */
+function stableBodies(sourceFile: ts.SourceFile): StableBody[] {
+  const out: StableBody[] = [];
+  const add = (fn: ts.Node | undefined): void => {
+    if (fn === undefined || !hasStableSignature(fn)) return;
+    out.push({ fnStart: fn.pos, kind: fn.kind, start: fn.body.getStart(sourceFile), end: fn.body.end });
+  };
+  const statements = (list: readonly ts.Statement[]): void => {
+    for (const statement of list) {
+      if (ts.isFunctionDeclaration(statement)) add(statement);
+      else if (ts.isVariableStatement(statement)) {
+        for (const declaration of statement.declarationList.declarations) add(functionOf(declaration.initializer));
+      } else if (ts.isClassDeclaration(statement)) {
+        for (const member of statement.members) {
+          if (ts.isPropertyDeclaration(member)) add(functionOf(member.initializer));
+          else add(member);
+        }
+      } else if (ts.isModuleDeclaration(statement) && statement.body !== undefined && ts.isModuleBlock(statement.body)) {
+        statements(statement.body.statements);
+      }
+    }
+  };
+  statements(sourceFile.statements);
+  return out;
+}
+
+function parseErrorsOf(sourceFile: ts.SourceFile): number[] {
+  // `parseDiagnostics` is internal to the compiler (stable for years); absent means none.
+  const diagnostics = (sourceFile as unknown as { parseDiagnostics?: readonly ts.DiagnosticWithLocation[] }).parseDiagnostics ?? [];
+  return diagnostics.flatMap((d) => [d.start, d.length, d.code]);
+}
+
+/**
+ * What a body's text may do to the rest of the file: undefined when it declares or imports
+ * anything beyond itself (then no reuse), else the names it assigns to.
+ */
+function bodyEffects(text: string): string | undefined {
+  if (/\b(?:import|export|declare|namespace|module|global|require)\b/.test(text)) return undefined;
+  const sourceFile = ts.createSourceFile('body.ts', text, ts.ScriptTarget.Latest, false, ts.ScriptKind.TS);
+  const assigned = new Set<string>();
+  const targets = (node: ts.Node): void => {
+    if (ts.isIdentifier(node)) assigned.add(node.text);
+    ts.forEachChild(node, targets);
+  };
+  const visit = (node: ts.Node): void => {
+    if (ts.isBinaryExpression(node) && node.operatorToken.kind >= ts.SyntaxKind.FirstAssignment && node.operatorToken.kind <= ts.SyntaxKind.LastAssignment) targets(node.left);
+    else if ((ts.isPrefixUnaryExpression(node) || ts.isPostfixUnaryExpression(node)) && (node.operator === ts.SyntaxKind.PlusPlusToken || node.operator === ts.SyntaxKind.MinusMinusToken)) targets(node.operand);
+    else if ((ts.isForOfStatement(node) || ts.isForInStatement(node)) && !ts.isVariableDeclarationList(node.initializer)) targets(node.initializer);
+    ts.forEachChild(node, visit);
+  };
+  visit(sourceFile);
+  return [...assigned].sort().join(',');
+}
+
+function findBody(bodies: readonly StableBody[], offset: number): StableBody | undefined {
+  let low = 0;
+  let high = bodies.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if (bodies[middle].end <= offset) low = middle + 1;
+    else high = middle;
+  }
+  const body = bodies[low];
+  return body !== undefined && body.start <= offset ? body : undefined;
+}
+
+function planFor(previous: FileState, text: string, bodies: readonly StableBody[], parseErrors: readonly number[]): Plan | undefined {
+  const before = previous.text;
+  if (before === text) return undefined;
+  const shorter = Math.min(before.length, text.length);
+  let prefix = 0;
+  while (prefix < shorter && before.charCodeAt(prefix) === text.charCodeAt(prefix)) prefix++;
+  let suffix = 0;
+  while (suffix < shorter - prefix && before.charCodeAt(before.length - 1 - suffix) === text.charCodeAt(text.length - 1 - suffix)) suffix++;
+  const delta = text.length - before.length;
+  const old = findBody(previous.bodies, prefix);
+  if (old === undefined || prefix <= old.start || before.length - suffix >= old.end) return undefined;
+  const fresh = findBody(bodies, prefix);
+  if (fresh === undefined || fresh.fnStart !== old.fnStart || fresh.kind !== old.kind || fresh.start !== old.start || fresh.end !== old.end + delta) return undefined;
+  if (text.length - suffix >= fresh.end) return undefined;
+  // The same parse errors outside the body (shifted), none new or gone.
+  const outside = (errors: readonly number[], start: number, end: number, shift: number): string => {
+    const kept: number[] = [];
+    for (let i = 0; i < errors.length; i += 3) {
+      const at = errors[i];
+      if (at + errors[i + 1] <= start) kept.push(at, errors[i + 1], errors[i + 2]);
+      else if (at >= end) kept.push(at + shift, errors[i + 1], errors[i + 2]);
+      else if (at < start || at + errors[i + 1] > end) return 'straddles';
+    }
+    return kept.join(',');
+  };
+  const oldErrors = outside(previous.parseErrors, old.start, old.end, delta);
+  if (oldErrors === 'straddles' || oldErrors !== outside(parseErrors, fresh.start, fresh.end, 0)) return undefined;
+  const oldEffects = bodyEffects(before.slice(old.start, old.end));
+  if (oldEffects === undefined || oldEffects !== bodyEffects(text.slice(fresh.start, fresh.end))) return undefined;
+  return { previous, oldStart: old.start, oldEnd: old.end, newStart: fresh.start, newEnd: fresh.end, delta };
+}
+
+/**
+ * Starts the incremental bookkeeping of one analysis. `stateBefore` is the project state before
+ * this text was recorded; `stateVersion` reads it now.
+ */
+export function beginAnalysis(name: string, text: string, sourceFile: ts.SourceFile, stateBefore: number, stateVersion: () => number): IncrementalSession | undefined {
+  if (!TYPESCRIPT_FILE.test(name) || name.toLowerCase().endsWith('.d.ts')) return undefined;
+  const previous = files.get(name);
+  const bodies = stableBodies(sourceFile);
+  const parseErrors = parseErrorsOf(sourceFile);
+  const plan = previous !== undefined && previous.state === stateBefore ? planFor(previous, text, bodies, parseErrors) : undefined;
+  const file: FileState = { text, state: stateVersion(), bodies, parseErrors, rules: new Map() };
+  files.set(name, file);
+  return { file, plan, stateVersion };
+}
+
+/** The file was closed or deleted, or the project changed: keep nothing. */
+export function forgetIncremental(name?: string): void {
+  if (name === undefined) files.clear();
+  else files.delete(name);
+}
+
+type Shift = (offset: number) => number | undefined;
+
+function shiftReport(report: Report, shift: Shift): Report | undefined {
+  const start = shift(report.start);
+  const end = shift(report.end);
+  if (start === undefined || end === undefined) return undefined;
+  let fixes = report.fixes;
+  if (fixes !== undefined) {
+    const shifted = [];
+    for (const fix of fixes) {
+      const edits: TextEdit[] = [];
+      for (const edit of fix.edits) {
+        const editStart = shift(edit.start);
+        const editEnd = shift(edit.end);
+        if (editStart === undefined || editEnd === undefined) return undefined;
+        edits.push({ ...edit, start: editStart, end: editEnd });
+      }
+      shifted.push({ ...fix, edits });
+    }
+    fixes = shifted;
+  }
+  return { ...report, start, end, ...(fixes === undefined ? {} : { fixes }) };
+}
+
+/** Old findings outside the old body (shifted) and the focused run's; undefined when they cannot be combined. */
+function merge(plan: Plan, old: readonly Report[], fresh: readonly Report[], owned: readonly [number, number][]): Report[] | undefined {
+  const isOwned = (offset: number): boolean => owned.some(([start, end]) => offset >= start && offset < end);
+  // Offsets outside the old body, mapped to the new text; inside it, none.
+  const shift: Shift = (offset) => (offset <= plan.oldStart ? offset : offset >= plan.oldEnd ? offset + plan.delta : undefined);
+  const out: Report[] = [];
+  for (const report of old) {
+    if (report.start >= plan.oldStart && report.start < plan.oldEnd) {
+      if (report.end > plan.oldEnd) return undefined;
+      continue;
+    }
+    const shifted = shiftReport(report, (offset) => (offset > plan.oldStart && offset < plan.oldEnd ? undefined : shift(offset)));
+    if (shifted === undefined) return undefined;
+    if (!isOwned(shifted.start)) out.push(shifted);
+  }
+  for (const report of fresh) {
+    const inside = report.start >= plan.newStart && report.start < plan.newEnd && report.end <= plan.newEnd;
+    if (!inside && !isOwned(report.start)) return undefined;
+    out.push(report);
+  }
+  return out.sort((a, b) => a.start - b.start || a.end - b.end);
+}
+
+/** Whether a check runs on the focus only when asked (see Focus). */
+export interface FocusableCheck extends TypeScriptCheck {
+  readonly focusable: true;
+}
+
+function isFocusable(check: TypeScriptCheck): check is FocusableCheck {
+  return (check as Partial<FocusableCheck>).focusable === true;
+}
+
+/** `check`, reusing its findings outside an edited stable body when it can (see the file comment). */
+export function incrementally(check: TypeScriptCheck): TypeScriptCheck {
+  if (!isFocusable(check)) return check;
+  return {
+    rule: check.rule,
+    run(context) {
+      const parsed: TypeScriptParsed = context.parsed;
+      const session = parsed.incremental;
+      if (session === undefined) {
+        check.run(context);
+        return;
+      }
+      const key = JSON.stringify([context.options, context.project]);
+      const types = parsed.types();
+      const plan = session.plan;
+      const previous = plan?.previous.rules.get(check.rule.id);
+      let reports: Report[] | undefined;
+      if (plan !== undefined && previous !== undefined && previous.key === key && types !== undefined) {
+        const owned: [number, number][] = [];
+        const focus: Focus = { start: plan.newStart, end: plan.newEnd, own: (start, end) => owned.push([start, end]) };
+        const fresh: Report[] = [];
+        parsed.focus = focus;
+        try {
+          check.run({ ...context, report: (report) => fresh.push(report) });
+        } finally {
+          parsed.focus = undefined;
+        }
+        reports = merge(plan, previous.reports, fresh, owned);
+        if (reports !== undefined) incrementalStats.reused++;
+      }
+      if (reports === undefined) {
+        reports = [];
+        const collected = reports;
+        check.run({ ...context, report: (report) => collected.push(report) });
+      }
+      if (types !== undefined) {
+        session.file.rules.set(check.rule.id, { key, reports });
+        session.file.state = session.stateVersion();
+      }
+      for (const report of reports) context.report(report);
+    },
+  };
+}
+
+/** Whether `node` lies inside the focus (or there is none). */
+export function inFocus(focus: Focus | undefined, node: ts.Node): boolean {
+  return focus === undefined || (node.pos >= focus.start && node.end <= focus.end);
+}
+
+/** Whether `node` may contain part of the focus (or there is none). */
+export function reachesFocus(focus: Focus | undefined, node: ts.Node): boolean {
+  return focus === undefined || (node.end > focus.start && node.pos < focus.end);
+}
