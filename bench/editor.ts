@@ -7,6 +7,7 @@ import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { createProtocolConnection, IPCMessageReader, IPCMessageWriter, type DocumentDiagnosticReport, type ProtocolConnection } from 'vscode-languageserver-protocol/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
+import { SERVER_PROCESS } from '../server/src/lsp/protocol';
 import { percentile } from './measure';
 
 const CAPABILITIES = {
@@ -23,7 +24,8 @@ export class BenchClient {
   ) {}
 
   static async start(serverJs: string, rootDir: string): Promise<BenchClient> {
-    const child = fork(serverJs, ['--node-ipc'], { execArgv: [], stdio: ['ignore', 'ignore', 'ignore', 'ipc'] });
+    // Started as the client starts it: the same Node flags and environment (see SERVER_PROCESS).
+    const child = fork(serverJs, ['--node-ipc'], { execArgv: [...SERVER_PROCESS.execArgv], env: { ...process.env, ...SERVER_PROCESS.env }, stdio: ['ignore', 'ignore', 'ignore', 'ipc'] });
     const connection = createProtocolConnection(new IPCMessageReader(child), new IPCMessageWriter(child));
     connection.onRequest('workspace/configuration', (params: { items: unknown[] }) => params.items.map(() => ({ enable: true, run: 'onType', rules: {} })));
     connection.onRequest('client/registerCapability', () => null);

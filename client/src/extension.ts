@@ -23,6 +23,7 @@ import {
   type StatusParams,
   type WriteInstructionsArgs,
   type WriteInstructionsResult,
+  SERVER_PROCESS,
 } from '../../server/src/lsp/protocol';
 import { DOCUMENT_SELECTOR, LANGUAGE_IDS, NOTEBOOK_CELL_SELECTOR, type ClientCommand } from './constants';
 import { CrashPolicy, crashMessage } from './crashPolicy';
@@ -41,8 +42,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
 
   const serverModule = context.asAbsolutePath('dist/server.js');
   const serverOptions: ServerOptions = {
-    run: { module: serverModule, transport: TransportKind.ipc },
-    debug: { module: serverModule, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6011'] } },
+    // Node flags and environment measured to keep the server's memory flat (see SERVER_PROCESS).
+    run: { module: serverModule, transport: TransportKind.ipc, options: { execArgv: [...SERVER_PROCESS.execArgv], env: { ...SERVER_PROCESS.env } } },
+    debug: { module: serverModule, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6011', ...SERVER_PROCESS.execArgv], env: { ...SERVER_PROCESS.env } } },
   };
 
   const crashes = new CrashPolicy();

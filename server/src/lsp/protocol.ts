@@ -78,3 +78,19 @@ export interface StatusParams {
   timeBudgetMs?: number;
   message?: string;
 }
+
+/**
+ * How the server process is started (node `fork`): by the client, and by the tests and benchmarks
+ * that drive the real server as VS Code does. Measured on 300 generated TS files + 1,000 edits
+ * (server RSS growth over the edits / server CPU for them):
+ * - `--heap-growing-percent=100`: without it V8, whose heap is uncapped, lets the old generation
+ *   grow to about 4× the live size before a full collection, so the RSS climbed by +286 MB of
+ *   garbage (not a leak: a forced GC brought it back to +6 MB). Growing by 2× instead: +137 MB,
+ *   CPU 25 s vs 23 s. No cap: a large workspace still gets all the heap it needs.
+ * - `MALLOC_ARENA_MAX=2`: fewer glibc malloc arenas for V8's GC and compiler threads: native
+ *   memory 70 MB instead of 80 MB after opening, and it no longer creeps up over the edits.
+ */
+export const SERVER_PROCESS: { readonly execArgv: readonly string[]; readonly env: Readonly<Record<string, string>> } = {
+  execArgv: ['--heap-growing-percent=100'],
+  env: { MALLOC_ARENA_MAX: '2' },
+};
