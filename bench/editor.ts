@@ -158,8 +158,12 @@ export interface MemoryResult {
   afterOpenRss: number | undefined;
   edits: number;
   afterEditsRss: number | undefined;
+  /** After the edits and IDLE_MS of quiet: V8 collects and returns garbage pages when idle, so growth left here is not garbage. */
+  idleRss: number | undefined;
   openAllMs: number;
 }
+
+const IDLE_MS = 10_000;
 
 /** Opens every file (pulling each, as an editor does for open files), then makes `edits` edits to one of them. */
 export async function serverMemory(serverJs: string, rootDir: string, files: readonly string[], edits: number): Promise<MemoryResult> {
@@ -190,7 +194,9 @@ export async function serverMemory(serverJs: string, rootDir: string, files: rea
       await client.pull(target);
     }
     await sleep(500);
-    return { files: files.length, afterOpenRss, edits, afterEditsRss: await client.rss(), openAllMs };
+    const afterEditsRss = await client.rss();
+    await sleep(IDLE_MS);
+    return { files: files.length, afterOpenRss, edits, afterEditsRss, idleRss: await client.rss(), openAllMs };
   } finally {
     await client.stop();
   }
