@@ -3,8 +3,8 @@ import type { Fix } from '../../../engine/types';
 import rule from '../../../rules/missing-timeout';
 import { appendArgumentEdit, asyncioReference, moduleReference } from '../facts/edits';
 import { type PythonFacts, pythonFacts } from '../facts/facts';
-import { ancestorsInFunction, inLoopOfFunction, namedChildren } from '../facts/flow';
-import { field, parentOf } from '../facts/nodes';
+import { inLoopOfFunction, namedChildren, withStatementsAround } from '../facts/flow';
+import { field, parentOf, typeOf } from '../facts/nodes';
 import { hasSplat, type Made, keywordArgument, madeBy, methodCall } from '../facts/objects';
 import { mayBeAwaitedOrAsyncWithItem } from '../facts/parents';
 import type { Scope } from '../facts/scopes';
@@ -62,10 +62,31 @@ const TIMEOUT_SCOPES: ReadonlySet<string> = new Set([
 ]);
 
 /** The call is awaited (`await call`) or entered (`async with call [as x]`). */
-function awaitedHow(call: Node): 'await' | 'async-with' | undefined {
+/** Ids of the operands of every `await` of the file (see {@link awaitedHow}). */
+const awaitOperands = new WeakMap<PythonFacts, Set<number>>();
+
+function awaitOperandsOf(facts: PythonFacts): Set<number> {
+  let operands = awaitOperands.get(facts);
+  if (operands === undefined) {
+    operands = new Set();
+    for (const { node } of facts.suspensions) {
+      if (typeOf(node) !== 'await') continue;
+      const operand = node.lastNamedChild;
+      if (operand !== null) operands.add(operand.id);
+    }
+    awaitOperands.set(facts, operands);
+  }
+  return operands;
+}
+
+function awaitedHow(facts: PythonFacts, call: Node): 'await' | 'async-with' | undefined {
+  // A named child of an `await` expression has it for parent: no need to read the parent.
+  if (awaitOperandsOf(facts).has(call.id)) return 'await';
   const parent = parentOf(call);
-  if (parent?.type === 'await') return 'await';
-  const item = parent?.type === 'as_pattern' ? parent.parent : parent;
+  if (parent === null) return undefined;
+  const parentType = typeOf(parent);
+  if (parentType === 'await') return 'await';
+  const item = parentType === 'as_pattern' ? parentOf(parent) : parent;
   if (item?.type === 'with_item' && item.parent?.parent?.firstChild?.type === 'async') return 'async-with';
   return undefined;
 }
@@ -76,8 +97,7 @@ function hasKeyword(call: Node, name: string): boolean {
 
 /** True inside `async with asyncio.timeout(...)` (or a like scope) in the same function. */
 function underTimeoutScope(facts: PythonFacts, node: Node): boolean {
-  for (const ancestor of ancestorsInFunction(node)) {
-    if (ancestor.type !== 'with_statement') continue;
+  for (const ancestor of withStatementsAround(facts, node)) {
     const clause = ancestor.namedChildren.find((c) => c?.type === 'with_clause');
     for (const item of clause ? namedChildren(clause) : []) {
       const value = field(item, 'value');
@@ -164,7 +184,7 @@ const check: PythonCheck = {
     const facts = pythonFacts(context.parsed);
     for (const { node: call, scope } of facts.calls) {
       if (!scope.isAsync) continue;
-      const how = mayBeAwaitedOrAsyncWithItem(facts, call) ? awaitedHow(call) : undefined;
+      const how = mayBeAwaitedOrAsyncWithItem(facts, call) ? awaitedHow(facts, call) : undefined;
       if (how === undefined) continue;
       const candidate = classify(facts, call, scope, how);
       if (candidate === undefined || underTimeoutScope(facts, call)) continue;

@@ -2,7 +2,7 @@ import type { Node } from 'web-tree-sitter';
 import type { Fix } from '../../../engine/types';
 import rule from '../../../rules/missing-type-hints';
 import { type PythonFacts, pythonFacts } from '../facts/facts';
-import { field, parentOf } from '../facts/nodes';
+import { field, parentOf, typeOf } from '../facts/nodes';
 import { decoratorExpression, decoratorsOf, docstringOf, syntaxIndex } from '../facts/syntaxIndex';
 import type { PythonCheck } from '../parsed';
 
@@ -36,8 +36,12 @@ function decoratorNames(fn: Node): string[] {
 
 /** True when `fn` is defined directly in a class body. */
 function isMethod(fn: Node): boolean {
-  const holder = fn.parent?.type === 'decorated_definition' ? fn.parent : fn;
-  return holder.parent?.type === 'block' && holder.parent.parent?.type === 'class_definition';
+  const parent = parentOf(fn);
+  const holder = parent !== null && typeOf(parent) === 'decorated_definition' ? parent : fn;
+  const block = parentOf(holder);
+  if (block === null || typeOf(block) !== 'block') return false;
+  const body = parentOf(block);
+  return body !== null && typeOf(body) === 'class_definition';
 }
 
 function isNested(facts: PythonFacts, fn: Node): boolean {

@@ -3,7 +3,7 @@ import type { Fix } from '../../../engine/types';
 import rule from '../../../rules/nested-event-loop';
 import { asyncioReference, awaitedReplacement } from '../facts/edits';
 import { type PythonFacts, pythonFacts } from '../facts/facts';
-import { field } from '../facts/nodes';
+import { field, textOf, typeOf } from '../facts/nodes';
 import type { Scope } from '../facts/scopes';
 import type { PythonCheck, PythonCheckContext } from '../parsed';
 
@@ -66,7 +66,8 @@ const check: PythonCheck = {
         });
         continue;
       }
-      const method = callee.type === 'attribute' ? field(callee, 'attribute')?.text : undefined;
+      const attribute = typeOf(callee) === 'attribute' ? field(callee, 'attribute') : null;
+      const method = attribute === null ? undefined : textOf(attribute);
       const runner = qualified !== undefined && RUNNERS.has(qualified) ? 'asyncio.run' : method === 'run_until_complete' ? 'loop.run_until_complete' : undefined;
       if (runner === undefined) continue;
       nested ??= usesNestAsyncio(facts);

@@ -4,7 +4,7 @@ import type { SourceText } from '../../../engine/sourceText';
 import type { Fix } from '../../../engine/types';
 import rule from '../../../rules/unlabelled-sync-bridge';
 import { type PythonFacts, pythonFacts } from '../facts/facts';
-import { field, parentOf } from '../facts/nodes';
+import { field, parentOf, textOf, typeOf } from '../facts/nodes';
 import type { Scope } from '../facts/scopes';
 import { definitionStatement, docstringOf, enclosingStatement, indentationBefore, syntaxIndex } from '../facts/syntaxIndex';
 import type { PythonCheck, PythonCheckContext } from '../parsed';
@@ -25,18 +25,22 @@ const EXECUTOR_FACTORIES: ReadonlySet<string> = new Set([
 const EXECUTOR_NAME = /^_*(?:[A-Za-z0-9]+_)*executor$/i;
 
 function lastName(node: Node): string | undefined {
-  if (node.type === 'identifier') return node.text;
-  if (node.type === 'attribute') return field(node, 'attribute')?.text;
+  const type = typeOf(node);
+  if (type === 'identifier') return textOf(node);
+  if (type === 'attribute') {
+    const attribute = field(node, 'attribute');
+    return attribute === null ? undefined : textOf(attribute);
+  }
   return undefined;
 }
 
 function isExecutor(facts: PythonFacts, receiver: Node, scope: Scope): boolean {
-  if (receiver.type === 'call') {
+  if (typeOf(receiver) === 'call') {
     const factory = facts.qualifiedName(receiver, scope);
     return factory !== undefined && EXECUTOR_FACTORIES.has(factory);
   }
-  if (receiver.type === 'identifier') {
-    const resolution = facts.resolve(receiver.text, scope);
+  if (typeOf(receiver) === 'identifier') {
+    const resolution = facts.resolve(textOf(receiver), scope);
     if (resolution.kind === 'builtin') return false;
     const assigned = facts.assignedValue(receiver, scope);
     if (assigned?.value.type === 'call') {
@@ -52,8 +56,9 @@ function isExecutor(facts: PythonFacts, receiver: Node, scope: Scope): boolean {
 function bridgeName(facts: PythonFacts, call: Node, scope: Scope): string | undefined {
   const callee = field(call, 'function');
   if (callee === null) return undefined;
-  if (callee.type === 'attribute') {
-    const method = field(callee, 'attribute')?.text;
+  if (typeOf(callee) === 'attribute') {
+    const attribute = field(callee, 'attribute');
+    const method = attribute === null ? undefined : textOf(attribute);
     const receiver = field(callee, 'object');
     if (method === 'run_in_executor') return 'loop.run_in_executor';
     // `executor.submit` in sync code is ordinary thread-pool use; from a coroutine it is a bridge.

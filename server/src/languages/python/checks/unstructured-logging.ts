@@ -3,7 +3,7 @@ import type { Fix } from '../../../engine/types';
 import rule from '../../../rules/unstructured-logging';
 import { pythonFacts } from '../facts/facts';
 import { type LoggingCall, loggingCall } from '../facts/logging';
-import { field } from '../facts/nodes';
+import { field, textOf, typeOf } from '../facts/nodes';
 import { isTestFileName, syntaxIndex } from '../facts/syntaxIndex';
 import type { PythonCheck, PythonCheckContext } from '../parsed';
 
@@ -144,7 +144,7 @@ const check: PythonCheck = {
       }
       if (!scope.isAsync) continue;
       const callee = field(call, 'function');
-      if (callee?.type !== 'identifier' || callee.text !== 'print' || facts.qualifiedName(callee, scope) !== 'builtins.print') continue;
+      if (callee === null || typeOf(callee) !== 'identifier' || textOf(callee) !== 'print' || facts.qualifiedName(callee, scope) !== 'builtins.print') continue;
       service ??= !syntaxIndex(context.parsed).isScript && !isTestFileName(context.fileName) && !importsPytest(context);
       if (!service) continue;
       context.report({

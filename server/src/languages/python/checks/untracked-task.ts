@@ -4,7 +4,7 @@ import rule from '../../../rules/untracked-task';
 import { asyncioReference, lineEnding, topLevelImportEdit } from '../facts/edits';
 import { type PythonFacts, pythonFacts } from '../facts/facts';
 import { ancestorsInFunction, hasIdentifier, indentAt, isOnlyIdentifier, namedChildren, startsLine } from '../facts/flow';
-import { field, parentOf } from '../facts/nodes';
+import { field, parentOf, textOf, typeOf } from '../facts/nodes';
 import { positionalArguments } from '../facts/objects';
 import { mayStartStatementOrAssignedValue } from '../facts/parents';
 import type { Scope } from '../facts/scopes';
@@ -65,7 +65,9 @@ function taskStarter(facts: PythonFacts, call: Node, scope: Scope): string | und
   if (callee === null) return undefined;
   const qualified = facts.qualifiedName(callee, scope);
   if (qualified !== undefined && TASK_STARTERS.has(qualified)) return qualified;
-  if (callee.type !== 'attribute' || field(callee, 'attribute')?.text !== 'create_task') return undefined;
+  if (typeOf(callee) !== 'attribute') return undefined;
+  const attribute = field(callee, 'attribute');
+  if (attribute === null || textOf(attribute) !== 'create_task') return undefined;
   const receiver = field(callee, 'object');
   return receiver !== null && isEventLoop(facts, receiver, scope) ? 'loop.create_task' : undefined;
 }

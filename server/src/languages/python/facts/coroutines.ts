@@ -1,6 +1,6 @@
 import type { Node } from 'web-tree-sitter';
 import type { PythonFacts } from './facts';
-import { field, typeOf } from './nodes';
+import { field, parentOf, textOf, typeOf } from './nodes';
 import { bindingScopeOf } from './names';
 import { type Made, madeBy, methodCall } from './objects';
 import { projectKind, type ProjectKind } from './projectModules';
@@ -101,7 +101,7 @@ function decoratorsOf(definition: Node): Node[] {
 
 /** True when `definition` is an `async def` that stays a coroutine function after its decorators. */
 export function isPlainAsyncDef(facts: PythonFacts, definition: Node): boolean {
-  if (definition.type !== 'function_definition' || definition.firstChild?.type !== 'async') return false;
+  if (typeOf(definition) !== 'function_definition' || definition.firstChild?.type !== 'async') return false;
   for (const decorator of decoratorsOf(definition)) {
     const expression = decorator.firstNamedChild;
     if (expression === null) return false;
@@ -117,8 +117,8 @@ export function isPlainAsyncDef(facts: PythonFacts, definition: Node): boolean {
 
 /** The `def` a name bound once by a `def` statement stands for. */
 function definitionOf(bindingNode: Node): Node | undefined {
-  const parent = bindingNode.parent;
-  return parent?.type === 'function_definition' && parent.childForFieldName('name')?.id === bindingNode.id ? parent : undefined;
+  const parent = parentOf(bindingNode);
+  return parent !== null && typeOf(parent) === 'function_definition' && field(parent, 'name')?.id === bindingNode.id ? parent : undefined;
 }
 
 /** The class whose method the function running in `scope` is, and that method's first parameter. */
@@ -126,7 +126,7 @@ function enclosingMethod(scope: Scope): { classScope: Scope; self: string } | un
   let s: Scope | undefined = scope;
   while (s !== undefined && s.kind === 'comprehension') s = s.parent;
   if (s === undefined || s.kind !== 'function' || s.parent?.kind !== 'class') return undefined;
-  const parameters = s.node.childForFieldName('parameters');
+  const parameters = field(s.node, 'parameters');
   const first = parameters?.namedChildren.find((c) => c !== null && c.type !== 'comment');
   const name = first?.type === 'identifier' ? first : (first?.childForFieldName('name') ?? first?.firstNamedChild);
   if (name?.type !== 'identifier') return undefined;
@@ -253,14 +253,14 @@ export function coroutineCall(facts: PythonFacts, call: Node, scope: Scope, file
   const callee = field(call, 'function');
   if (callee === null) return undefined;
   if (typeOf(callee) === 'identifier') {
-    const resolution = facts.resolve(callee.text, scope);
+    const resolution = facts.resolve(textOf(callee), scope);
     if (resolution.kind === 'local') {
       if (resolution.bindings.length !== 1) return undefined;
       const definition = definitionOf(resolution.bindings[0].node);
       if (definition === undefined || !isPlainAsyncDef(facts, definition)) return undefined;
       // A method name seen from its own class body is not how methods are called.
       if (resolution.scope.kind === 'class') return undefined;
-      return { label: callee.text };
+      return { label: textOf(callee) };
     }
   }
   const qualified = facts.qualifiedName(callee, scope);
@@ -278,7 +278,7 @@ export function coroutineCall(facts: PythonFacts, call: Node, scope: Scope, file
   // `self.method()` of an `async def method` in the same class.
   if (typeOf(method.receiver) === 'identifier') {
     const enclosing = enclosingMethod(scope);
-    if (enclosing !== undefined && method.receiver.text === enclosing.self && facts.resolve(enclosing.self, scope).kind === 'local') {
+    if (enclosing !== undefined && textOf(method.receiver) === enclosing.self && facts.resolve(enclosing.self, scope).kind === 'local') {
       const bindings = enclosing.classScope.bindings.get(method.method);
       if (bindings?.length === 1) {
         const definition = definitionOf(bindings[0].node);

@@ -1,6 +1,6 @@
 import type { Node } from 'web-tree-sitter';
 import type { PythonFacts } from './facts';
-import { field, parentOf, typeOf } from './nodes';
+import { endOf, field, parentOf, typeOf } from './nodes';
 import type { CallSite, Scope } from './scopes';
 
 /**
@@ -207,6 +207,37 @@ export function inLoopOfFunction(facts: PythonFacts, node: Node): boolean {
     if (loopRanges[i] < at && at < loopRanges[i + 1] && loopRanges[i] > innermostCode) return true;
   }
   return false;
+}
+
+/** The `with` statements of a file with their `[start, end)` offsets, in document order. */
+const withRanges = new WeakMap<PythonFacts, { node: Node; start: number; end: number }[]>();
+
+/**
+ * The `with` / `async with` statements around `node` in its own function: the `with_statement`s
+ * among {@link ancestorsInFunction}, found from the scope table's source ranges instead of by
+ * reading parents (in document order, outermost first). A node that starts strictly inside a
+ * `with` statement is inside it, and it is in the same function when no `def`, `lambda` or class
+ * starts between the two. In a tree with syntax errors, the ancestors are read.
+ */
+export function withStatementsAround(facts: PythonFacts, node: Node): Node[] {
+  if (facts.table.hasError) return [...ancestorsInFunction(node)].filter((a) => typeOf(a) === 'with_statement').reverse();
+  let ranges = withRanges.get(facts);
+  if (ranges === undefined) {
+    ranges = facts.withStatements.map(({ node: statement }) => ({ node: statement, start: statement.startIndex, end: endOf(statement) }));
+    withRanges.set(facts, ranges);
+  }
+  const at = node.startIndex;
+  const { codeRanges } = facts.table;
+  let innermostCode = -1;
+  for (let i = 0; i < codeRanges.length; i += 2) {
+    if (codeRanges[i] < at && at < codeRanges[i + 1] && codeRanges[i] > innermostCode) innermostCode = codeRanges[i];
+  }
+  const around: Node[] = [];
+  for (const range of ranges) {
+    if (range.start >= at) break;
+    if (at < range.end && range.start > innermostCode) around.push(range.node);
+  }
+  return around;
 }
 
 /** The scope's enclosing function node when the scope runs in an `async def`. */

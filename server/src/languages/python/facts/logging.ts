@@ -1,6 +1,6 @@
 import type { Node } from 'web-tree-sitter';
 import type { PythonFacts } from './facts';
-import { field } from './nodes';
+import { field, textOf, typeOf } from './nodes';
 import type { Scope } from './scopes';
 
 /** The logging methods shared by `logging.Logger`, `logging.LoggerAdapter` and structlog loggers. */
@@ -39,11 +39,13 @@ export interface LoggingCall {
 
 function positionalArguments(call: Node): Node[] | undefined {
   const args = field(call, 'arguments');
-  if (args?.type !== 'argument_list') return undefined;
+  if (args === null || typeOf(args) !== 'argument_list') return undefined;
   const result: Node[] = [];
   for (const child of args.namedChildren) {
-    if (child === null || child.type === 'comment') continue;
-    if (child.type === 'keyword_argument' || child.type === 'dictionary_splat') break;
+    if (child === null) continue;
+    const type = typeOf(child);
+    if (type === 'comment') continue;
+    if (type === 'keyword_argument' || type === 'dictionary_splat') break;
     result.push(child);
   }
   return result;
@@ -97,8 +99,9 @@ export function loggerKind(facts: PythonFacts, node: Node, scope: Scope, depth =
  */
 export function loggingCall(facts: PythonFacts, call: Node, scope: Scope): LoggingCall | undefined {
   const callee = field(call, 'function');
-  if (callee?.type !== 'attribute') return undefined;
-  const method = field(callee, 'attribute')?.text;
+  if (callee === null || typeOf(callee) !== 'attribute') return undefined;
+  const attribute = field(callee, 'attribute');
+  const method = attribute === null ? undefined : textOf(attribute);
   const object = field(callee, 'object');
   if (method === undefined || object === null || !LOG_METHODS.has(method)) return undefined;
   let kind: LoggerKind | undefined;

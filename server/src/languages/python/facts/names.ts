@@ -1,6 +1,6 @@
 import type { Node } from 'web-tree-sitter';
 import { PYTHON_BUILTINS } from './builtins';
-import { field, typeOf } from './nodes';
+import { endOf, field, textOf, typeOf } from './nodes';
 import { type Binding, type Scope, type ScopeTable, scopeOfNode } from './scopes';
 
 /** What a name stands for at one place in the file. */
@@ -93,7 +93,7 @@ function computeQualifiedName(table: ScopeTable, node: Node, scope: Scope): stri
       return callee === null ? undefined : qualifiedNameIn(table, callee, scope);
     }
     case 'identifier': {
-      const resolution = resolveName(table, node.text, scope);
+      const resolution = resolveName(table, textOf(node), scope);
       return resolution.kind === 'import' || resolution.kind === 'builtin' ? resolution.qualified : undefined;
     }
     case 'attribute': {
@@ -108,7 +108,7 @@ function computeQualifiedName(table: ScopeTable, node: Node, scope: Scope): stri
       const objectType = typeOf(object);
       if (objectType !== 'identifier' && objectType !== 'attribute') return undefined;
       const head = qualifiedNameIn(table, object, scope);
-      return head === undefined ? undefined : `${head}.${attribute.text}`;
+      return head === undefined ? undefined : `${head}.${textOf(attribute)}`;
     }
     default:
       return undefined;
@@ -129,7 +129,7 @@ const NOT_IDENTIFIERS: ReadonlySet<string> = new Set(['None', 'True', 'False']);
  */
 function dottedAttribute(table: ScopeTable, node: Node): { head: string; rest: string } | undefined {
   if (table.hasError) return undefined;
-  const text = table.text.slice(node.startIndex, node.endIndex);
+  const text = table.text.slice(node.startIndex, endOf(node));
   if (!PLAIN_DOTTED.test(text)) return undefined;
   const dot = text.indexOf('.');
   const head = text.slice(0, dot);

@@ -12,6 +12,8 @@ let cachedTree: Tree | undefined;
 let fields = new Map<string, Map<number, Node | null>>();
 let parents = new Map<number, Node | null>();
 let types = new Map<number, string>();
+let texts = new Map<number, string>();
+let ends = new Map<number, number>();
 
 function useTreeOf(node: Node): void {
   if (node.tree === cachedTree) return;
@@ -19,6 +21,8 @@ function useTreeOf(node: Node): void {
   fields = new Map();
   parents = new Map();
   types = new Map();
+  texts = new Map();
+  ends = new Map();
 }
 
 /** `node.childForFieldName(name)`, read once per node. */
@@ -59,6 +63,37 @@ export function typeOf(node: Node): string {
   return type;
 }
 
+/**
+ * Records the type of `node`, already read by the caller (the scope table reads the type of every
+ * node its search returns), so that {@link typeOf} does not read it again.
+ */
+export function rememberType(node: Node, type: string): void {
+  useTreeOf(node);
+  types.set(node.id, type);
+}
+
+/** `node.text`, read once per node. */
+export function textOf(node: Node): string {
+  useTreeOf(node);
+  let text = texts.get(node.id);
+  if (text === undefined) {
+    text = node.text;
+    texts.set(node.id, text);
+  }
+  return text;
+}
+
+/** `node.endIndex`, read once per node. */
+export function endOf(node: Node): number {
+  useTreeOf(node);
+  let end = ends.get(node.id);
+  if (end === undefined) {
+    end = node.endIndex;
+    ends.set(node.id, end);
+  }
+  return end;
+}
+
 /** Drops the cached reads (the tree they belong to is being freed). */
 export function forgetNodeCache(tree: Tree): void {
   if (tree !== cachedTree) return;
@@ -66,4 +101,6 @@ export function forgetNodeCache(tree: Tree): void {
   fields = new Map();
   parents = new Map();
   types = new Map();
+  texts = new Map();
+  ends = new Map();
 }

@@ -1,6 +1,6 @@
 import type { Node } from 'web-tree-sitter';
 import type { PythonFacts } from './facts';
-import { field, parentOf, typeOf } from './nodes';
+import { field, parentOf, textOf, typeOf } from './nodes';
 import type { Binding, Scope } from './scopes';
 
 /**
@@ -158,7 +158,7 @@ function computeMadeBy(facts: PythonFacts, expression: Node, scope: Scope, depth
       return isPath(base) && base !== undefined ? pathMade(base) : undefined;
     }
     case 'identifier': {
-      const resolution = facts.resolve(expression.text, scope);
+      const resolution = facts.resolve(textOf(expression), scope);
       if (resolution.kind !== 'local' || resolution.bindings.length !== 1) return undefined;
       const [binding] = resolution.bindings;
       if (binding.kind !== 'local') return undefined;
@@ -185,7 +185,7 @@ export function methodCall(call: Node): { receiver: Node; method: string } | und
   const receiver = field(callee, 'object');
   const method = field(callee, 'attribute');
   if (receiver === null || method === null) return undefined;
-  return { receiver, method: method.text };
+  return { receiver, method: textOf(method) };
 }
 
 /** The keyword argument `name=` of a call, if written. */
@@ -193,7 +193,9 @@ export function keywordArgument(call: Node, name: string): Node | undefined {
   const args = field(call, 'arguments');
   if (args?.type !== 'argument_list') return undefined;
   for (const arg of args.namedChildren) {
-    if (arg?.type === 'keyword_argument' && field(arg, 'name')?.text === name) return arg;
+    if (arg === null || typeOf(arg) !== 'keyword_argument') continue;
+    const key = field(arg, 'name');
+    if (key !== null && textOf(key) === name) return arg;
   }
   return undefined;
 }

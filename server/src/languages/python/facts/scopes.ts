@@ -1,6 +1,6 @@
 import type { Node } from 'web-tree-sitter';
 import type { PythonParsed } from '../parsed';
-import { parentOf, typeOf } from './nodes';
+import { endOf, field, parentOf, rememberType, typeOf } from './nodes';
 
 /**
  * Scope facts for one Python file, built from one search of the tree and cached per parse.
@@ -175,6 +175,13 @@ class Builder {
   readonly loopRanges: number[] = [];
   readonly codeRanges: number[] = [];
   readonly module: Scope;
+  /**
+   * Whether the scope the search finds for a node may be recorded in {@link scopeMemo} (see
+   * {@link SEEDED_SCOPES}): only in a tree without syntax errors, and only while no comprehension
+   * was seen whose first `for` clause goes on past its iterable (`for x in a, b`), where the two
+   * ways of finding a scope could disagree.
+   */
+  seedScopes: boolean;
 
   constructor(
     readonly root: Node,
@@ -184,6 +191,7 @@ class Builder {
   ) {
     this.module = newScope('module', root, undefined, undefined, false);
     this.byNodeId.set(root.id, this.module);
+    this.seedScopes = !hasError;
   }
 
   bind(scope: Scope, name: string, binding: Binding): void {
@@ -193,7 +201,7 @@ class Builder {
   /** Binds every name an assignment-like target introduces (`a`, `a, (b, *c)`, `[d]`, ...). */
   bindTargets(scope: Scope, target: Node | null, value?: Node): void {
     if (target === null) return;
-    switch (target.type) {
+    switch (typeOf(target)) {
       case 'identifier':
         this.bind(scope, target.text, value === undefined ? { kind: 'local', node: target } : { kind: 'local', node: target, value });
         // The value runs where the binding is written: remember it for scopeOfNode.
@@ -347,7 +355,8 @@ class Builder {
       case 'assignment': {
         const left = node.childForFieldName('left');
         const right = node.childForFieldName('right');
-        const value = left?.type === 'identifier' && right !== null && right.type !== 'assignment' && right.type !== 'yield' ? right : undefined;
+        const rightType = right === null ? undefined : right.type;
+        const value = left !== null && typeOf(left) === 'identifier' && right !== null && rightType !== 'assignment' && rightType !== 'yield' ? right : undefined;
         this.bindTargets(scope, left, value);
         break;
       }
@@ -482,6 +491,14 @@ const WANTED: readonly string[] = [
   'comment',
 ];
 
+/**
+ * Node kinds whose scope the rules ask for ({@link scopeOfNode}) and the search already knows: it is
+ * recorded while building, which spares walking up their parents later. In a tree without syntax
+ * errors, the scope found from the ranges of the scope openers around a node is the one
+ * {@link findScope} finds from its parents.
+ */
+const SEEDED_SCOPES: ReadonlySet<string> = new Set(['function_definition', 'class_definition', 'except_clause']);
+
 /** A scope-opening node still open during the search, with the region that runs inside it. */
 interface Opener {
   readonly start: number;
@@ -498,12 +515,13 @@ interface Opener {
   readonly skipEnd: number;
 }
 
-function openerOf(node: Node, type: string, outer: Scope, inner: Scope): Opener {
+function openerOf(builder: Builder, node: Node, type: string, outer: Scope, inner: Scope): Opener {
   const start = node.startIndex;
-  const end = node.endIndex;
+  const end = endOf(node);
   if (COMPREHENSION_TYPES.has(type)) {
     const first = node.namedChildren.find((c) => c?.type === 'for_in_clause');
     const iterable = first?.childForFieldName('right') ?? null;
+    if (builder.seedScopes && (first === undefined || first === null || iterable === null || endOf(first) !== endOf(iterable))) builder.seedScopes = false;
     return {
       start,
       end,
@@ -513,10 +531,10 @@ function openerOf(node: Node, type: string, outer: Scope, inner: Scope): Opener 
       innerEnd: 0,
       comprehension: true,
       skipStart: iterable?.startIndex ?? -1,
-      skipEnd: iterable?.endIndex ?? -1,
+      skipEnd: iterable === null ? -1 : endOf(iterable),
     };
   }
-  const body = node.childForFieldName('body');
+  const body = field(node, 'body');
   return {
     start,
     end,
@@ -549,6 +567,7 @@ function build(parsed: PythonParsed): ScopeTable {
   for (const node of parsed.root.descendantsOfType(WANTED as string[])) {
     if (node === null) continue;
     const type = node.type;
+    rememberType(node, type);
     if (type === 'comment') {
       comments.push(node);
       continue;
@@ -558,13 +577,14 @@ function build(parsed: PythonParsed): ScopeTable {
     while (open.length > 0 && start >= open[open.length - 1].end) open.pop();
     const top = open[open.length - 1];
     const scope = top === undefined ? builder.module : scopeAt(top, start);
+    if (builder.seedScopes && SEEDED_SCOPES.has(type) && !builder.scopeMemo.has(node.id)) builder.scopeMemo.set(node.id, scope);
     const inner = builder.enter(node, type, scope);
     if (inner !== undefined) {
-      const opener = openerOf(node, type, scope, inner);
+      const opener = openerOf(builder, node, type, scope, inner);
       open.push(opener);
       if (!opener.comprehension) builder.codeRanges.push(opener.start, opener.end);
     } else if (type === 'for_statement' || type === 'while_statement') {
-      builder.loopRanges.push(start, node.endIndex);
+      builder.loopRanges.push(start, endOf(node));
     }
   }
   builder.settle();
@@ -648,12 +668,12 @@ function findScope(table: ScopeTable, node: Node): Scope {
     switch (typeOf(parent)) {
       case 'function_definition':
       case 'lambda': {
-        if (parent.childForFieldName('body')?.id === child.id) return scope;
-        if (paramName && parent.childForFieldName('parameters')?.id === child.id) return scope;
+        if (field(parent, 'body')?.id === child.id) return scope;
+        if (paramName && field(parent, 'parameters')?.id === child.id) return scope;
         break;
       }
       case 'class_definition':
-        if (parent.childForFieldName('body')?.id === child.id) return scope;
+        if (field(parent, 'body')?.id === child.id) return scope;
         break;
       case 'module':
         return scope;
