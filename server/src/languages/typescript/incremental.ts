@@ -1,5 +1,6 @@
 import ts from 'typescript';
 import type { Report, TextEdit } from '../../engine/types';
+import { rememberStructure, StructureWalk, type CommentSpan } from './facts/comments';
 import type { Focus, TypeScriptCheck, TypeScriptParsed } from './parsed';
 
 /**
@@ -28,6 +29,8 @@ interface StableBody {
   /** The `{` and just past the `}`. */
   start: number;
   end: number;
+  /** Where the body's node starts (its leading trivia). */
+  pos: number;
 }
 
 interface RuleEntry {
@@ -43,6 +46,16 @@ interface FileState {
   /** Parse errors: start, length and code, three numbers each. */
   parseErrors: number[];
   rules: Map<string, RuleEntry>;
+  /** The structure walk's result in parts (see structureOf), once computed. */
+  structure?: StructureParts;
+}
+
+/** The structure of a file: its comments, and its depth outside the stable bodies and within each. */
+interface StructureParts {
+  comments: CommentSpan[];
+  outsideDepth: number;
+  /** Per stable body (in `bodies` order): the depth its node sits at, and the deepest level within it. */
+  bodyDepths: { base: number; deepest: number }[];
 }
 
 interface Plan {
@@ -60,12 +73,14 @@ export interface IncrementalSession {
   file: FileState;
   plan: Plan | undefined;
   stateVersion: () => number;
+  /** The stable bodies' nodes in this analysis's tree, in `file.bodies` order. */
+  bodyNodes: ts.Block[];
 }
 
 const files = new Map<string, FileState>();
 
-/** How many focused runs reused findings (for tests and logs). */
-export const incrementalStats = { reused: 0 };
+/** How many focused runs reused findings, and structure walks the previous structure (for tests and logs). */
+export const incrementalStats = { reused: 0, structureReused: 0 };
 
 const TYPESCRIPT_FILE = /\.(?:ts|tsx|mts|cts)$/i;
 
@@ -86,11 +101,13 @@ function functionOf(node: ts.Node | undefined): ts.Node | undefined {
 }
 
 /** The stable bodies of the file's top-level functions, methods and function-valued variables and fields, in order. */
-function stableBodies(sourceFile: ts.SourceFile): StableBody[] {
+function stableBodies(sourceFile: ts.SourceFile): { bodies: StableBody[]; nodes: ts.Block[] } {
   const out: StableBody[] = [];
+  const nodes: ts.Block[] = [];
   const add = (fn: ts.Node | undefined): void => {
     if (fn === undefined || !hasStableSignature(fn)) return;
-    out.push({ fnStart: fn.pos, kind: fn.kind, start: fn.body.getStart(sourceFile), end: fn.body.end });
+    out.push({ fnStart: fn.pos, kind: fn.kind, start: fn.body.getStart(sourceFile), end: fn.body.end, pos: fn.body.pos });
+    nodes.push(fn.body);
   };
   const statements = (list: readonly ts.Statement[]): void => {
     for (const statement of list) {
@@ -108,7 +125,7 @@ function stableBodies(sourceFile: ts.SourceFile): StableBody[] {
     }
   };
   statements(sourceFile.statements);
-  return out;
+  return { bodies: out, nodes };
 }
 
 function parseErrorsOf(sourceFile: ts.SourceFile): number[] {
@@ -190,12 +207,82 @@ function planFor(previous: FileState, text: string, bodies: readonly StableBody[
 export function beginAnalysis(name: string, text: string, sourceFile: ts.SourceFile, stateBefore: number, stateVersion: () => number): IncrementalSession | undefined {
   if (!TYPESCRIPT_FILE.test(name) || name.toLowerCase().endsWith('.d.ts')) return undefined;
   const previous = files.get(name);
-  const bodies = stableBodies(sourceFile);
+  const { bodies, nodes } = stableBodies(sourceFile);
   const parseErrors = parseErrorsOf(sourceFile);
   const plan = previous !== undefined && previous.state === stateBefore ? planFor(previous, text, bodies, parseErrors) : undefined;
   const file: FileState = { text, state: stateVersion(), bodies, parseErrors, rules: new Map() };
   files.set(name, file);
-  return { file, plan, stateVersion };
+  return { file, plan, stateVersion, bodyNodes: nodes };
+}
+
+/**
+ * The index of the edited body when the previous analysis's structure can be reused: the same
+ * stable bodies before and after the edit (shifted after it), the edited one among them.
+ */
+function editedBodyIndex(plan: Plan, bodies: readonly StableBody[]): number | undefined {
+  const old = plan.previous.bodies;
+  if (old.length !== bodies.length || plan.previous.structure?.bodyDepths.length !== old.length) return undefined;
+  let edited: number | undefined;
+  for (let i = 0; i < bodies.length; i++) {
+    const before = old[i];
+    const after = bodies[i];
+    if (before.kind !== after.kind) return undefined;
+    if (before.start === plan.oldStart) {
+      if (after.start !== plan.newStart || after.end !== plan.newEnd || after.pos !== before.pos || before.end !== plan.oldEnd) return undefined;
+      edited = i;
+      continue;
+    }
+    const shift = before.start < plan.oldStart ? 0 : plan.delta;
+    if (after.fnStart !== before.fnStart + shift || after.start !== before.start + shift || after.end !== before.end + shift || after.pos !== before.pos + shift) return undefined;
+  }
+  return edited;
+}
+
+/**
+ * The file's comments and depth (what `walkStructure` returns), walking only the edited body when
+ * the edit lies inside a stable body: the rest of the tree is the previous one, shifted, so its
+ * comments and depths are too (the file comment says why). Otherwise one full walk, the stable
+ * bodies walked as subtrees of their own so that the next edit can reuse the rest.
+ */
+export function structureOf(session: IncrementalSession, sourceFile: ts.SourceFile): { comments: CommentSpan[]; depth: number } {
+  const { file, plan, bodyNodes } = session;
+  const previous = plan?.previous.structure;
+  const edited = plan === undefined ? undefined : editedBodyIndex(plan, file.bodies);
+  let parts: StructureParts;
+  if (plan !== undefined && previous !== undefined && edited !== undefined) {
+    const walk = new StructureWalk(sourceFile);
+    const base = previous.bodyDepths[edited].base;
+    const deepest = walk.walk(bodyNodes[edited], base);
+    const bodyPos = file.bodies[edited].pos;
+    const comments: CommentSpan[] = [];
+    for (const comment of previous.comments) {
+      if (comment.start < bodyPos) comments.push(comment);
+      else if (comment.start >= plan.oldEnd) comments.push({ start: comment.start + plan.delta, end: comment.end + plan.delta });
+    }
+    comments.push(...walk.comments);
+    comments.sort((a, b) => a.start - b.start);
+    const bodyDepths = previous.bodyDepths.slice();
+    bodyDepths[edited] = { base, deepest };
+    parts = { comments, outsideDepth: previous.outsideDepth, bodyDepths };
+    incrementalStats.structureReused++;
+  } else {
+    const walk = new StructureWalk(sourceFile, new Set<ts.Node>(bodyNodes));
+    const outsideDepth = walk.walk(sourceFile, 0);
+    const bodyDepths = bodyNodes.map((node) => {
+      const base = walk.deferred.get(node);
+      // Every stable body lies in the tree the walk covers; a missing one would be a bug.
+      if (base === undefined) throw new Error('a stable body was not reached by the structure walk');
+      return { base, deepest: walk.walk(node, base) };
+    });
+    walk.comments.sort((a, b) => a.start - b.start);
+    parts = { comments: walk.comments, outsideDepth, bodyDepths };
+  }
+  file.structure = parts;
+  let depth = parts.outsideDepth;
+  for (const { deepest } of parts.bodyDepths) if (deepest > depth) depth = deepest;
+  const structure = { comments: parts.comments, depth };
+  rememberStructure(sourceFile, structure);
+  return structure;
 }
 
 /** The file was closed or deleted, or the project changed: keep nothing. */

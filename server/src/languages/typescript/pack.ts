@@ -3,7 +3,7 @@ import checks from 'discover:languages/typescript/checks';
 import type { LanguagePack, SourceComment } from '../../engine/languagePack';
 import type { SourceText } from '../../engine/sourceText';
 import { walkStructure } from './facts/comments';
-import { beginAnalysis, forgetIncremental, incrementally } from './incremental';
+import { beginAnalysis, forgetIncremental, incrementally, structureOf as incrementalStructure } from './incremental';
 import type { TypeScriptParsed, TypeScriptTypes } from './parsed';
 import type { ConfigProblem } from './project/config';
 import { JSDOC_PARSING_MODE, scriptKindOf } from './project/project';
@@ -31,7 +31,8 @@ const EAGER_TYPES_MAX_LENGTH = 1_000_000;
 /** Every comment (with its text) and the tree's depth, in one walk (see walkStructure). */
 function structureOf(parsed: TypeScriptParsed): { comments: SourceComment[]; depth: number } {
   const { sourceFile } = parsed;
-  const { comments, depth } = walkStructure(sourceFile);
+  // In a TypeScript file, an edit inside a stable function body walks that body only.
+  const { comments, depth } = parsed.incremental === undefined ? walkStructure(sourceFile) : incrementalStructure(parsed.incremental, sourceFile);
   return { comments: comments.map(({ start, end }) => ({ start, end, text: sourceFile.text.slice(start, end) })), depth };
 }
 

@@ -1,6 +1,7 @@
 import ts from 'typescript';
 import rule from '../../../rules/async-promise-executor';
-import { bindingsOf, skipWrappers } from '../facts/bindings';
+import { bindingsOf, skipWrappers, type FileBindings } from '../facts/bindings';
+import { occurrencesOf, occursIn } from '../facts/syntax';
 import type { TypeScriptCheck } from '../parsed';
 
 /**
@@ -17,9 +18,14 @@ const check: TypeScriptCheck = {
   rule,
   run(context) {
     const { sourceFile } = context.parsed;
-    const bindings = bindingsOf(context.parsed);
+    // A finding is an `async` keyword inside a `new` expression: subtrees whose text holds no
+    // `async` cannot contain one, and are not walked.
+    const asyncAt = occurrencesOf(sourceFile.text, 'async');
+    if (asyncAt.length === 0) return;
+    let bindings: FileBindings | undefined;
 
     const isGlobalPromise = (expression: ts.Expression): boolean => {
+      bindings ??= bindingsOf(context.parsed);
       const resolved = bindings.resolve(skipWrappers(expression));
       return resolved !== undefined && resolved.module === undefined && resolved.qualified === 'Promise';
     };
@@ -41,6 +47,7 @@ const check: TypeScriptCheck = {
     };
 
     const visit = (node: ts.Node): void => {
+      if (!occursIn(asyncAt, node.pos, node.end)) return;
       if (node.kind === SyntaxKind.NewExpression) inspect(node as ts.NewExpression);
       forEachChild(node, visit);
     };

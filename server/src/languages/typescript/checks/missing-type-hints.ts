@@ -51,13 +51,23 @@ function isExported(node: ts.Node, name: string | undefined, listed: ReadonlySet
   return hasModifier(node, SyntaxKind.ExportKeyword) || (name !== undefined && listed.has(name));
 }
 
-/** A function with overload signatures: its implementation's types are not what callers see. */
-function hasOverloads(fn: ts.FunctionDeclaration | ts.MethodDeclaration, siblings: readonly ts.Node[]): boolean {
+/**
+ * The names of the overload signatures (bodiless function or method declarations) among
+ * `siblings`: a function whose name is in it has overloads, so its implementation's types are not
+ * what callers see. One pass per list, not one per function.
+ */
+function overloadedNames(siblings: readonly ts.Node[]): Set<string> {
+  const names = new Set<string>();
+  for (const s of siblings) {
+    if ((ts.isFunctionDeclaration(s) || ts.isMethodDeclaration(s)) && s.body === undefined && s.name !== undefined) names.add(s.name.getText());
+  }
+  return names;
+}
+
+/** Whether `fn` (which has a body) has overload signatures among its siblings (see overloadedNames). */
+function hasOverloads(fn: ts.FunctionDeclaration | ts.MethodDeclaration, overloaded: ReadonlySet<string>): boolean {
   const name = fn.name?.getText();
-  if (name === undefined) return false;
-  return siblings.some(
-    (s) => s !== fn && (ts.isFunctionDeclaration(s) || ts.isMethodDeclaration(s)) && s.body === undefined && s.name?.getText() === name,
-  );
+  return name !== undefined && overloaded.has(name);
 }
 
 function functionValue(expression: ts.Expression | undefined): ts.ArrowFunction | ts.FunctionExpression | undefined {
@@ -70,9 +80,10 @@ function candidates(sourceFile: ts.SourceFile, publicOnly: boolean): Candidate[]
   const found: Candidate[] = [];
   const visitStatements = (statements: readonly ts.Statement[], inExportedNamespace: boolean): void => {
     const listed = exportedNames(statements);
+    const overloaded = overloadedNames(statements);
     for (const statement of statements) {
       if (ts.isFunctionDeclaration(statement)) {
-        if (statement.body === undefined || hasOverloads(statement, statements)) continue;
+        if (statement.body === undefined || hasOverloads(statement, overloaded)) continue;
         const exported = isExported(statement, statement.name?.text, listed) && inExportedNamespace;
         if (publicOnly && !exported) continue;
         const anchor = statement.name ?? statement.getChildren().find((c) => c.kind === SyntaxKind.FunctionKeyword) ?? statement;
@@ -92,6 +103,7 @@ function candidates(sourceFile: ts.SourceFile, publicOnly: boolean): Candidate[]
       } else if (ts.isClassDeclaration(statement)) {
         const exported = isExported(statement, statement.name?.text, listed) && inExportedNamespace;
         if (publicOnly && !exported) continue;
+        const overloadedMembers = overloadedNames(statement.members);
         for (const member of statement.members) {
           const isPrivate = hasModifier(member, SyntaxKind.PrivateKeyword) || (member.name !== undefined && ts.isPrivateIdentifier(member.name));
           const isProtected = hasModifier(member, SyntaxKind.ProtectedKeyword);
@@ -99,7 +111,7 @@ function candidates(sourceFile: ts.SourceFile, publicOnly: boolean): Candidate[]
           if (member.name === undefined || ts.isComputedPropertyName(member.name)) continue;
           const memberName = member.name.getText(sourceFile);
           if (ts.isMethodDeclaration(member)) {
-            if (member.body === undefined || hasOverloads(member, statement.members)) continue;
+            if (member.body === undefined || hasOverloads(member, overloadedMembers)) continue;
             found.push({ fn: member, anchor: member.name, label: `\`${memberName}\`` });
           } else if (ts.isPropertyDeclaration(member) && member.type === undefined) {
             const fn = functionValue(member.initializer);

@@ -16,6 +16,7 @@ import type { TypeScriptParsed } from '../parsed';
 // there once, up front.
 const SyntaxKind = ts.SyntaxKind;
 const forEachChild = ts.forEachChild;
+const LAST_TOKEN = ts.SyntaxKind.LastToken;
 
 /** A name bound to (a member of) a module: `import`, `require`, `import x = require`, `await import`. */
 export interface ModuleBinding {
@@ -252,8 +253,14 @@ function build(sourceFile: ts.SourceFile): FileBindings {
     }
   };
 
-  const visit = (node: ts.Node, block: ts.Node, varScope: ts.Node): void => {
+  // The innermost block scope and var scope around the node being visited (saved and restored
+  // around each node's children: one visit function, no closure per child).
+  let block: ts.Node = sourceFile;
+  let varScope: ts.Node = sourceFile;
+  const visit = (node: ts.Node): void => {
     const kind = node.kind;
+    // Tokens and identifiers declare nothing and have no children.
+    if (kind <= LAST_TOKEN) return;
     // Types declare no values; skipping them also keeps `(fs: X) => void` from shadowing `fs`.
     if (isTypeSyntax(kind)) return;
     switch (kind) {
@@ -306,12 +313,19 @@ function build(sourceFile: ts.SourceFile): FileBindings {
       default:
         break;
     }
-    const isVarScope = VAR_SCOPES.has(kind);
-    const childBlock = isVarScope || BLOCK_SCOPES.has(kind) ? node : block;
-    const childVarScope = isVarScope ? node : varScope;
-    forEachChild(node, (child) => visit(child, childBlock, childVarScope));
+    const outerBlock = block;
+    const outerVarScope = varScope;
+    if (VAR_SCOPES.has(kind)) {
+      block = node;
+      varScope = node;
+    } else if (BLOCK_SCOPES.has(kind)) {
+      block = node;
+    }
+    forEachChild(node, visit);
+    block = outerBlock;
+    varScope = outerVarScope;
   };
-  visit(sourceFile, sourceFile, sourceFile);
+  visit(sourceFile);
 
   const lookup = (name: string, at: ts.Node): Binding | undefined => {
     for (let node: ts.Node | undefined = at; node !== undefined; node = node.parent) {

@@ -45,9 +45,56 @@ function hasSlash(text: string, start: number, end: number): boolean {
  * a list of children is one level, and a node's own tokens one level below it.
  */
 export function walkStructure(sourceFile: ts.SourceFile): { comments: CommentSpan[]; depth: number } {
+  let structure = structures.get(sourceFile);
+  if (structure === undefined) {
+    const walk = new StructureWalk(sourceFile);
+    structure = { comments: walk.comments, depth: walk.walk(sourceFile, 0) };
+    structure.comments.sort((a, b) => a.start - b.start);
+    structures.set(sourceFile, structure);
+  }
+  return structure;
+}
+
+/** Full walks, per SourceFile: the engine's structure pass and the comment rules share one. */
+const structures = new WeakMap<ts.SourceFile, { comments: CommentSpan[]; depth: number }>();
+
+/** Records the structure of a SourceFile computed otherwise (see incremental.ts): later `walkStructure` calls reuse it. */
+export function rememberStructure(sourceFile: ts.SourceFile, structure: { comments: CommentSpan[]; depth: number }): void {
+  structures.set(sourceFile, structure);
+}
+
+/**
+ * The structure walk in parts: `walk(root, depth)` walks one subtree whose root sits at `depth`,
+ * adding its comments to `comments` (unsorted; one entry per comment across all walks) and
+ * returning its deepest level. Nodes in `defer` are not entered: their depth is recorded in
+ * `deferred`, to be walked on their own. Walking the file with some subtrees deferred, then
+ * each deferred subtree from its recorded depth, finds the same comments and depth as one walk.
+ */
+export class StructureWalk {
+  readonly comments: CommentSpan[] = [];
+  readonly deferred = new Map<ts.Node, number>();
+  private readonly seen = new Set<number>();
+
+  constructor(
+    private readonly sourceFile: ts.SourceFile,
+    private readonly defer?: ReadonlySet<ts.Node>,
+  ) {}
+
+  walk(root: ts.Node, rootDepth: number): number {
+    return walkFrom(this.sourceFile, root, rootDepth, this.seen, this.comments, this.defer, this.deferred);
+  }
+}
+
+function walkFrom(
+  sourceFile: ts.SourceFile,
+  root: ts.Node,
+  rootDepth: number,
+  seen: Set<number>,
+  comments: CommentSpan[],
+  defer: ReadonlySet<ts.Node> | undefined,
+  deferred: Map<ts.Node, number>,
+): number {
   const text = sourceFile.text;
-  const seen = new Set<number>();
-  const comments: CommentSpan[] = [];
   const add = (start: number, end: number): void => {
     if (seen.has(start)) return;
     seen.add(start);
@@ -70,8 +117,8 @@ export function walkStructure(sourceFile: ts.SourceFile): { comments: CommentSpa
   };
 
   let deepest = 0;
-  const nodes: ts.Node[] = [sourceFile];
-  const depths: number[] = [0];
+  const nodes: ts.Node[] = [root];
+  const depths: number[] = [rootDepth];
   const children: ts.Node[] = [];
   const childDepths: number[] = [];
   let childDepth = 0;
@@ -89,6 +136,10 @@ export function walkStructure(sourceFile: ts.SourceFile): { comments: CommentSpa
   while (nodes.length > 0) {
     const node = nodes.pop() as ts.Node;
     const depth = depths.pop() as number;
+    if (defer !== undefined && node !== root && defer.has(node)) {
+      deferred.set(node, depth);
+      continue;
+    }
     if (depth > deepest) deepest = depth;
     if (node.kind < FIRST_NODE) {
       // A leaf: its leading trivia (JSX text is text, never a comment).
@@ -125,7 +176,7 @@ export function walkStructure(sourceFile: ts.SourceFile): { comments: CommentSpa
       depths.push(childDepths[i]);
     }
   }
-  return { comments: comments.sort((a, b) => a.start - b.start), depth: deepest };
+  return deepest;
 }
 
 /** Every comment of the file, in order (never inside strings, regexes, templates or JSX text). */

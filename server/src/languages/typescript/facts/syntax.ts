@@ -89,3 +89,22 @@ export function isWholeStatementValue(node: ts.Expression): boolean {
   if (ts.isVariableDeclaration(parent)) return parent.initializer === node;
   return false;
 }
+
+/** Every offset at which `word` occurs in `text`, in order (a cheap prefilter for tree walks). */
+export function occurrencesOf(text: string, word: string): number[] {
+  const out: number[] = [];
+  for (let at = text.indexOf(word); at >= 0; at = text.indexOf(word, at + 1)) out.push(at);
+  return out;
+}
+
+/** Whether one of `offsets` (sorted) lies in [start, end). */
+export function occursIn(offsets: readonly number[], start: number, end: number): boolean {
+  let low = 0;
+  let high = offsets.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if (offsets[middle] < start) low = middle + 1;
+    else high = middle;
+  }
+  return low < offsets.length && offsets[low] < end;
+}
