@@ -222,7 +222,7 @@ export class Engine {
     const pack = packForFile(input.fileName, input.languageId);
     const result: AnalysisResult = { findings: [], source, pack, internalErrors: [], timings: { parseMs: 0, structureMs: 0, rules: {} } };
     if (pack === undefined || this.unavailable.has(pack.id)) return result;
-    result.skipped = skipReason(input.text);
+    result.skipped = skipReason(input.text) ?? pack.skipReason?.(input.text);
     if (result.skipped !== undefined) return result;
 
     let parsed: unknown;

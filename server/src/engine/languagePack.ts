@@ -50,6 +50,12 @@ export interface PackInfo {
   /** The comment token of the language, for writing suppression comments. */
   readonly lineComment: string;
   readonly suppressionPlacement: SuppressionPlacement;
+  /**
+   * Why this pack must not parse a text (a shape its parser takes too long over), decided before
+   * parsing and before the pack is loaded; undefined when it may. The engine's own limits (size,
+   * binary, minified, bracket depth) are checked first.
+   */
+  skipReason?(text: string): string | undefined;
 }
 
 export interface LanguagePack<P> extends PackInfo {

@@ -1,4 +1,5 @@
 import type { PackInfo } from '../../engine/languagePack';
+import { typescriptSkipReason } from './parserLimits';
 
 /**
  * What the engine needs to know about the TypeScript pack before loading it: loading the pack
@@ -10,4 +11,5 @@ export const typescriptPackInfo: PackInfo = {
   languageIds: ['typescript', 'typescriptreact', 'javascript', 'javascriptreact'],
   lineComment: '//',
   suppressionPlacement: 'line-above',
+  skipReason: typescriptSkipReason,
 };

@@ -1,6 +1,9 @@
 import * as path from 'node:path';
 import ts from 'typescript';
+import { typescriptSkipReason } from '../parserLimits';
 import type { DiskCache } from './diskCache';
+
+const DECLARATION_FILE = /\.d\.[cm]?ts$/i;
 
 /** What a project needs from the service that owns it: texts, versions and the shared caches. */
 export interface ProjectEnvironment {
@@ -105,7 +108,11 @@ export class Project {
       getScriptVersion: (fileName) => environment.versionOf(fileName),
       getScriptSnapshot: (fileName) => {
         const text = readText(fileName);
-        return text === undefined ? undefined : new TextSnapshot(text);
+        if (text === undefined) return undefined;
+        // Another file of the project that the parser would take exponential time over (the
+        // analysed file itself is skipped by the engine before parsing): seen as empty.
+        if (!DECLARATION_FILE.test(fileName) && typescriptSkipReason(text) !== undefined) return new TextSnapshot('');
+        return new TextSnapshot(text);
       },
       getScriptKind: scriptKindOf,
       getCompilationSettings: () => this.options,
