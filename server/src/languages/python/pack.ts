@@ -139,6 +139,16 @@ function isLowSurrogate(code: number): boolean {
   return code >= 0xdc00 && code <= 0xdfff;
 }
 
+/**
+ * The text as the parser reads it: a lone `\r` becomes `\n`. Python ends a line at `\n`, `\r\n`
+ * or a lone `\r` alike (and reads a lone `\r` inside a string as `\n`), but the tree-sitter
+ * grammar does not always: in a file with classic-Mac line ends it ran statements together (a
+ * whole function body as one call chain). Same length, so every offset stays valid.
+ */
+function forParser(text: string): string {
+  return text.includes('\r') ? text.replace(/\r(?!\n)/g, '\n') : text;
+}
+
 function parseText(active: Parser, text: string, fileName: string): Tree {
   const previous = kept.get(fileName);
   let tree: Tree | null;
@@ -185,7 +195,7 @@ const pythonPack: LanguagePack<PythonParsed> = {
 
   parse(source: SourceText, fileName: string): PythonParsed {
     if (parser === undefined) throw new Error('the Python parser is not initialised');
-    const tree = parseText(parser, source.text, fileName);
+    const tree = parseText(parser, forParser(source.text), fileName);
     return { tree, root: tree.rootNode, text: source.text };
   },
 
