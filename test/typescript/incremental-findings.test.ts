@@ -8,6 +8,7 @@ import type { Finding } from '../../server/src/engine/types';
 import { forgetIncremental, incrementalStats } from '../../server/src/languages/typescript/incremental';
 import { projects } from '../../server/src/languages/typescript/pack';
 import { testEngine } from '../helpers/engine';
+import { seeded as random } from '../reliability/support';
 
 const BASE = [
   'declare function load(id: string, init?: { signal?: AbortSignal }): Promise<number>;',
@@ -95,18 +96,6 @@ const SNIPPETS = [
   '\n',
   'x',
 ];
-
-/** A small seeded PRNG (mulberry32), so a failure replays. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function normalized(findings: readonly Finding[]): string[] {
   return findings.map((f) => JSON.stringify({ r: f.ruleId, s: f.start, e: f.end, m: f.message, v: f.severity, f: f.fixes ?? [] })).sort();

@@ -8,6 +8,7 @@ import { SourceText } from '../../server/src/engine/sourceText';
 import { walkStructure } from '../../server/src/languages/typescript/facts/comments';
 import { incrementalStats } from '../../server/src/languages/typescript/incremental';
 import typescriptPack from '../../server/src/languages/typescript/pack';
+import { seeded as random } from '../reliability/support';
 
 const BASE = [
   '// A header comment.',
@@ -53,18 +54,6 @@ const BASE = [
 ].join('\n');
 
 const SNIPPETS = ['// note', '/* block */', '/** doc */', '/*', '*/', '//', '{', '}', '(', ')', '[[[[1]]]]', 'f(g(h(1)));', '"', '`', '\n', ' ', 'x', 'const a = () => { /* in */ };'];
-
-/** A small seeded PRNG (mulberry32), so a failure replays. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Offsets just inside the function bodies of `text` (after a `{` that ends a line). */
 function bodyOffsets(text: string): number[] {
