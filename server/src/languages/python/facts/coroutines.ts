@@ -4,7 +4,7 @@ import { field, parentOf, textOf, typeOf } from './nodes';
 import { bindingScopeOf } from './names';
 import { type Made, madeBy, methodCall } from './objects';
 import { projectKind, type ProjectKind } from './projectModules';
-import type { Scope } from './scopes';
+import type { Binding, Scope } from './scopes';
 
 /**
  * Which calls return a coroutine (or another awaitable that does nothing until awaited), from
@@ -144,12 +144,28 @@ function dottedParts(node: Node): string[] {
   return node.type === 'dotted_name' ? node.namedChildren.filter((c): c is Node => c?.type === 'identifier').map((c) => c.text) : [node.text];
 }
 
+/**
+ * Answers of `importedBy`, per list of bindings (one list per name and scope): every call through a
+ * name asks the same question, and a file that repeats an import 500 times would otherwise read
+ * 500 statements (each `.parent` a descent from the root) for each call.
+ */
+const importedByBindings = new WeakMap<readonly Binding[], ProjectReference | null>();
+
 /** What a name bound only by relative imports (`from .svc import fetch as f`) imports, if they agree. */
 function relativeImport(facts: PythonFacts, name: string, from: Scope): ProjectReference | undefined {
   const found = bindingScopeOf(facts.table, name, from);
   if (found === undefined || found === 'wildcard') return undefined;
+  let known = importedByBindings.get(found.bindings);
+  if (known === undefined) {
+    known = importedBy(found.bindings) ?? null;
+    importedByBindings.set(found.bindings, known);
+  }
+  return known ?? undefined;
+}
+
+function importedBy(bindings: readonly Binding[]): ProjectReference | undefined {
   let reference: ProjectReference | undefined;
-  for (const binding of found.bindings) {
+  for (const binding of bindings) {
     if (binding.kind !== 'relative-import') return undefined;
     const statement = binding.node.parent;
     const moduleNode = statement?.childForFieldName('module_name');
