@@ -127,8 +127,22 @@ export function asyncFunctionNesting(text: string, limit: number): number {
   return deepest;
 }
 
+/**
+ * The last text asked about and its answer: the engine asks before parsing, then the project asks
+ * again for the same string when it builds that file's snapshot (the same object: compared by
+ * reference first, so the repeat costs nothing).
+ */
+let last: { text: string; reason: string | undefined } | undefined;
+
 /** Why the TypeScript pack must not parse `text` (see MAX_ASYNC_FUNCTION_NESTING); undefined when it may. */
 export function typescriptSkipReason(text: string): string | undefined {
+  if (last?.text === text) return last.reason;
+  const reason = skipReasonOf(text);
+  last = { text, reason };
+  return reason;
+}
+
+function skipReasonOf(text: string): string | undefined {
   // Cheap exit for nearly every file: nesting cannot exceed the number of `async` words.
   let words = 0;
   for (let at = text.indexOf('async'); at !== -1 && words <= MAX_ASYNC_FUNCTION_NESTING; at = text.indexOf('async', at + 5)) words++;

@@ -15,9 +15,7 @@ let types = new Map<number, string>();
 let texts = new Map<number, string>();
 let ends = new Map<number, number>();
 
-function useTreeOf(node: Node): void {
-  if (node.tree === cachedTree) return;
-  cachedTree = node.tree;
+function clearCaches(): void {
   fields = new Map();
   parents = new Map();
   types = new Map();
@@ -25,17 +23,28 @@ function useTreeOf(node: Node): void {
   ends = new Map();
 }
 
+/** `read(node)` from `cache` (keyed by node id), read and stored on the first ask. */
+function readOnce<T>(cache: Map<number, T>, node: Node, read: (node: Node) => T): T {
+  let value = cache.get(node.id);
+  if (value === undefined) {
+    value = read(node);
+    cache.set(node.id, value);
+  }
+  return value;
+}
+
+function useTreeOf(node: Node): void {
+  if (node.tree === cachedTree) return;
+  cachedTree = node.tree;
+  clearCaches();
+}
+
 /** `node.childForFieldName(name)`, read once per node. */
 export function field(node: Node, name: string): Node | null {
   useTreeOf(node);
   let known = fields.get(name);
   if (known === undefined) fields.set(name, (known = new Map()));
-  let child = known.get(node.id);
-  if (child === undefined) {
-    child = node.childForFieldName(name);
-    known.set(node.id, child);
-  }
-  return child;
+  return readOnce(known, node, (n) => n.childForFieldName(name));
 }
 
 /**
@@ -44,23 +53,13 @@ export function field(node: Node, name: string): Node | null {
  */
 export function parentOf(node: Node): Node | null {
   useTreeOf(node);
-  let parent = parents.get(node.id);
-  if (parent === undefined) {
-    parent = node.parent;
-    parents.set(node.id, parent);
-  }
-  return parent;
+  return readOnce(parents, node, (n) => n.parent);
 }
 
 /** `node.type`, read once per node. */
 export function typeOf(node: Node): string {
   useTreeOf(node);
-  let type = types.get(node.id);
-  if (type === undefined) {
-    type = node.type;
-    types.set(node.id, type);
-  }
-  return type;
+  return readOnce(types, node, (n) => n.type);
 }
 
 /**
@@ -75,32 +74,18 @@ export function rememberType(node: Node, type: string): void {
 /** `node.text`, read once per node. */
 export function textOf(node: Node): string {
   useTreeOf(node);
-  let text = texts.get(node.id);
-  if (text === undefined) {
-    text = node.text;
-    texts.set(node.id, text);
-  }
-  return text;
+  return readOnce(texts, node, (n) => n.text);
 }
 
 /** `node.endIndex`, read once per node. */
 export function endOf(node: Node): number {
   useTreeOf(node);
-  let end = ends.get(node.id);
-  if (end === undefined) {
-    end = node.endIndex;
-    ends.set(node.id, end);
-  }
-  return end;
+  return readOnce(ends, node, (n) => n.endIndex);
 }
 
 /** Drops the cached reads (the tree they belong to is being freed). */
 export function forgetNodeCache(tree: Tree): void {
   if (tree !== cachedTree) return;
   cachedTree = undefined;
-  fields = new Map();
-  parents = new Map();
-  types = new Map();
-  texts = new Map();
-  ends = new Map();
+  clearCaches();
 }
