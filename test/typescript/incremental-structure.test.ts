@@ -125,8 +125,10 @@ describe('incremental structure walk', () => {
   it('reports a depth over the limit the same way after an edit deep inside a body', () => {
     const fileName = 'incremental-structure-deep.ts';
     const nested = (levels: number): string => `${'['.repeat(levels)}1${']'.repeat(levels)}`;
-    const before = `export function deep(): unknown {\n  return ${nested(600)};\n}\nexport function other(): void {\n  /* c */\n}\n`;
-    const after = before.replace('1]', `${nested(500)}]`);
+    // 260 levels (tree depth ≈ 530) under the limit; the edit nests 260 more (≈ 1,050) over it.
+    // Not deeper: 1,100 levels overflowed the TypeScript parser's stack now and then.
+    const before = `export function deep(): unknown {\n  return ${nested(260)};\n}\nexport function other(): void {\n  /* c */\n}\n`;
+    const after = before.replace('1]', `${nested(260)}]`);
     for (const text of [before, after, before]) {
       const parsed = typescriptPack.parse(new SourceText(text), fileName);
       assert.deepEqual(typescriptPack.structure(parsed), fresh(text, fileName));
