@@ -344,6 +344,24 @@ describe('CLI on larger trees', () => {
     assert.ok(existsSync(path.join(withModules, 'node_modules', '.cache', 'async-guardrails', 'results.json')));
   });
 
+  it('prints where the time went with --timings, and only then', () => {
+    const dir = generatedTree('timings', 4);
+    const { status, stdout, stderr } = cli(['.', '--format', 'json', '--timings'], dir);
+    assert.equal(status, 1);
+    assert.ok(JSON.parse(stdout).length > 0, 'the report on stdout is unchanged');
+    const rows = new Map(
+      stderr
+        .split('\n')
+        .map((line) => /^(\S+)\s+(\d+\.\d)\s+/.exec(line))
+        .filter((match) => match !== null)
+        .map((match) => [match[1], Number(match[2])]),
+    );
+    for (const part of ['(parse)', '(structure)', 'blocking-call-in-async', 'untracked-task', 'total']) assert.ok(rows.has(part), `no ${part} row in:\n${stderr}`);
+    assert.ok(!rows.has('swallowed-exception'), 'a rule turned off takes no time');
+    assert.match(stderr, /over 4 file\(s\)/);
+    assert.equal(cli(['.', '--format', 'json'], dir).stderr, '');
+  });
+
   it('prints no progress bar when stderr is not a terminal', () => {
     const dir = generatedTree('quiet', 10);
     const { stderr } = cli(['.'], dir);

@@ -1,6 +1,6 @@
 // One file's analysis as the CLI needs it: plain data in, plain data out, so the same function
 // runs on the main thread and inside worker threads (whose messages are structured clones).
-import type { AnalysisResult, Engine } from '../engine/engine';
+import type { AnalysisResult, AnalysisTimings, Engine } from '../engine/engine';
 import type { EngineSettings } from '../engine/settings';
 import type { Severity } from '../engine/types';
 
@@ -37,6 +37,8 @@ export interface FileOutcome {
   internalErrors: string[];
   /** Why the engine did not analyse the file (too large, minified, nested too deeply), if it did not. */
   skipped?: string;
+  /** Where the final analysis's time went (fix-all passes not included). */
+  timings: AnalysisTimings;
 }
 
 export function toFileFindings(result: AnalysisResult): FileFinding[] {
@@ -68,5 +70,5 @@ export function analyzeTask(engine: Engine, task: FileTask): FileOutcome {
     }
   }
   const result = engine.analyze({ text, fileName: task.file, settings: task.settings });
-  return { file: task.file, findings: toFileFindings(result), fixedText, internalErrors: result.internalErrors, skipped: result.skipped };
+  return { file: task.file, findings: toFileFindings(result), fixedText, internalErrors: result.internalErrors, skipped: result.skipped, timings: result.timings };
 }

@@ -29,6 +29,8 @@ export interface CliOptions {
   shard: Shard | undefined;
   /** Progress bar: undefined = automatic (only when stderr is a terminal). */
   progress: boolean | undefined;
+  /** Print where the analysis time went (per phase and rule, summed over files) on stderr. */
+  timings: boolean;
   /** For `instructions`: which flavour to write. */
   instructionsFormat: string | undefined;
   help: boolean;
@@ -62,6 +64,7 @@ Options:
                            when node_modules exists, else .async-guardrails-cache)
   --shard <i>/<n>          check only the i-th of n stable parts of the files (1-based), for CI matrices
   --progress, --no-progress  force the progress bar on stderr on or off (default: on a terminal only)
+  --timings                print where the analysis time went, per phase and rule, on stderr
   -h, --help               show this help
   -v, --version            show the version
 
@@ -102,6 +105,7 @@ export function parseArgs(argv: readonly string[]): CliOptions {
     cacheLocation: undefined,
     shard: undefined,
     progress: undefined,
+    timings: false,
     instructionsFormat: undefined,
     help: false,
     version: false,
@@ -171,6 +175,9 @@ export function parseArgs(argv: readonly string[]): CliOptions {
         break;
       case '--no-progress':
         options.progress = false;
+        break;
+      case '--timings':
+        options.timings = true;
         break;
       case '-h':
       case '--help':

@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import packageJson from '../../../package.json';
 import { Engine, packForFile } from '../engine/engine';
 import type { EngineSettings } from '../engine/settings';
+import { TimingTotals } from './timings';
 import { analyzeTask, type FileFinding, type FileOutcome, type FileTask, type FixMode } from './analyzeFile';
 import { parseArgs, USAGE, UsageError, type CliOptions } from './args';
 import { defaultCacheLocation, hashText, ResultCache, stableStringify, toolFingerprint } from './cache';
@@ -129,6 +130,11 @@ async function checkStdin(engine: Engine, source: SettingsSource, options: CliOp
     const outcome = analyzeTask(engine, { file, text, settings: withCommandLineRules(resolved.settings, options.rules), fix: fixMode(options) });
     for (const message of outcome.internalErrors) say(`internal error: ${message}`);
     if (outcome.skipped !== undefined) say(`skipped ${displayPath(outcome.file, cwd)}: ${outcome.skipped}`);
+    if (options.timings) {
+      const totals = new TimingTotals();
+      totals.add(outcome.timings);
+      say(totals.render());
+    }
     text = outcome.fixedText ?? text;
     const shown = displayPath(file, cwd);
     findings = outcome.findings.map((f) => toCliFinding(shown, f));
@@ -277,11 +283,13 @@ async function checkFiles(engine: Engine, source: SettingsSource, options: CliOp
   }
 
   const progress = new Progress(pending.length, Progress.wanted(options.progress));
+  const timings = options.timings ? new TimingTotals() : undefined;
   const writes: Promise<void>[] = [];
   const byPath = new Map(pending.map((item) => [item.file, item]));
   try {
     await analyzeAll(engine, pending, options, cwd, (outcome) => {
       progress.tick();
+      timings?.add(outcome.timings);
       for (const message of outcome.internalErrors) say(`internal error: ${message}`);
       if (outcome.skipped !== undefined) say(`skipped ${displayPath(outcome.file, cwd)}: ${outcome.skipped}`);
       byFile.set(outcome.file, outcome.findings);
@@ -297,6 +305,8 @@ async function checkFiles(engine: Engine, source: SettingsSource, options: CliOp
   } finally {
     progress.stop();
   }
+  if (timings !== undefined) say(timings.render());
+  if ((globalThis as any).__mp) say([...(globalThis as any).__mp].sort((a: any, b: any) => b[1][1] - a[1][1]).slice(0, 30).map((x: any) => x[1][1].toFixed(0) + " " + x[1][0] + " " + x[0]).join("\n"));
   await Promise.all(writes);
   await cache?.save().catch((error: unknown) => say(`could not write the cache: ${String(error)}`));
 
