@@ -6,6 +6,7 @@ import type { SourceText } from '../../engine/sourceText';
 import { forgetNodeCache } from './facts/nodes';
 import { forgetProjectModules } from './facts/projectModules';
 import { buildScopeTable } from './facts/scopes';
+import { beginAnalysis, forgetIncremental, incrementalOptions, incrementally, type OldUnit, oldUnitFor } from './incremental';
 import type { PythonParsed } from './parsed';
 
 let parser: Parser | undefined;
@@ -94,6 +95,8 @@ function forgetTree(fileName: string): void {
   if (entry === undefined) return;
   kept.delete(fileName);
   entry.tree.delete();
+  // Findings are reused only after a re-parse from a kept tree: keep them no longer than it.
+  forgetIncremental(fileName);
 }
 
 /** The row and column (UTF-16 code units, as web-tree-sitter counts) of `index`, given those of `from`. */
@@ -149,9 +152,18 @@ function forParser(text: string): string {
   return text.includes('\r') ? text.replace(/\r(?!\n)/g, '\n') : text;
 }
 
-function parseText(active: Parser, text: string, fileName: string): Tree {
+/** A parse, and the edit from the kept tree's text with the unit it lay in, when there was one (see incremental.ts). */
+interface Parsing {
+  tree: Tree;
+  edit?: Edit;
+  unit?: OldUnit;
+}
+
+function parseText(active: Parser, text: string, fileName: string): Parsing {
   const previous = kept.get(fileName);
   let tree: Tree | null;
+  let edit: Edit | undefined;
+  let unit: OldUnit | undefined;
   if (previous === undefined) {
     tree = active.parse(text);
   } else {
@@ -160,7 +172,10 @@ function parseText(active: Parser, text: string, fileName: string): Tree {
       if (previous.text === text) {
         tree = previous.tree.copy();
       } else {
-        previous.tree.edit(editBetween(previous.text, text));
+        edit = editBetween(previous.text, text);
+        // Read before the edit: the old tree's unit holding the edit, if its findings may be reused.
+        unit = oldUnitFor(fileName, previous.text, previous.tree, edit);
+        previous.tree.edit(edit);
         tree = active.parse(text, previous.tree);
       }
     } finally {
@@ -173,7 +188,7 @@ function parseText(active: Parser, text: string, fileName: string): Tree {
     const oldest = kept.keys().next();
     if (oldest.done !== true) forgetTree(oldest.value);
   }
-  return tree;
+  return { tree, edit, unit };
 }
 
 const pythonPack: LanguagePack<PythonParsed> = {
@@ -182,7 +197,7 @@ const pythonPack: LanguagePack<PythonParsed> = {
   languageIds: ['python'],
   lineComment: '#',
   suppressionPlacement: 'end-of-line',
-  checks,
+  checks: checks.map(incrementally),
 
   async init({ wasmDir }) {
     if (parser !== undefined) return;
@@ -195,8 +210,18 @@ const pythonPack: LanguagePack<PythonParsed> = {
 
   parse(source: SourceText, fileName: string): PythonParsed {
     if (parser === undefined) throw new Error('the Python parser is not initialised');
-    const tree = parseText(parser, forParser(source.text), fileName);
-    return { tree, root: tree.rootNode, text: source.text };
+    const text = forParser(source.text);
+    if (incrementalOptions.mode === 'fresh') {
+      const tree = parser.parse(text);
+      if (tree === null) throw new Error('tree-sitter returned no tree');
+      return { tree, root: tree.rootNode, text: source.text };
+    }
+    if (incrementalOptions.mode === 'full') {
+      const { tree } = parseText(parser, text, fileName);
+      return { tree, root: tree.rootNode, text: source.text };
+    }
+    const { tree, edit, unit } = parseText(parser, text, fileName);
+    return { tree, root: tree.rootNode, text: source.text, incremental: beginAnalysis(fileName, text, tree, edit, unit) };
   },
 
   structure: structureOf,
@@ -208,11 +233,15 @@ const pythonPack: LanguagePack<PythonParsed> = {
 
   forget(fileName) {
     forgetTree(fileName);
+    forgetIncremental(fileName);
   },
 
   invalidate(fileNames) {
     // Another module may have gained or lost an `async def`: read the project's modules again.
-    if (fileNames.some((f) => f.endsWith('.py') || f.endsWith('.pyi'))) forgetProjectModules();
+    if (fileNames.some((f) => f.endsWith('.py') || f.endsWith('.pyi'))) {
+      forgetProjectModules();
+      forgetIncremental();
+    }
   },
 };
 

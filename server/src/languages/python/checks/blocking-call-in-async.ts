@@ -7,7 +7,8 @@ import { field, parentOf, typeOf } from '../facts/nodes';
 import { hasSplat, isPath, keywordArgument, madeBy, methodCall, positionalArguments } from '../facts/objects';
 import type { Scope } from '../facts/scopes';
 import { enclosingStatement, indentationBefore } from '../facts/syntaxIndex';
-import type { PythonCheck, PythonCheckContext } from '../parsed';
+import { type FocusableCheck, sitesInFocus } from '../incremental';
+import type { PythonCheckContext } from '../parsed';
 
 type Category = 'sleep' | 'http' | 'db' | 'file' | 'process' | 'wait' | 'input' | 'socket' | 'lock' | 'queue';
 
@@ -422,11 +423,12 @@ function bridgeArgumentFix(context: PythonCheckContext, call: Node, bridge: 'to_
   ];
 }
 
-const check: PythonCheck = {
+const check: FocusableCheck = {
+  focusable: true,
   rule,
   run(context) {
     const facts = pythonFacts(context.parsed);
-    for (const { node: call, scope } of facts.calls) {
+    for (const { node: call, scope } of sitesInFocus(facts.calls, context.parsed.focus)) {
       if (!scope.isAsync) continue;
       const blocking = classify(facts, call, scope);
       if (blocking === undefined) continue;

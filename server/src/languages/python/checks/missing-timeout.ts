@@ -8,7 +8,8 @@ import { field, parentOf, typeOf } from '../facts/nodes';
 import { hasSplat, type Made, keywordArgument, madeBy, methodCall } from '../facts/objects';
 import { mayBeAwaitedOrAsyncWithItem } from '../facts/parents';
 import type { Scope } from '../facts/scopes';
-import type { PythonCheck, PythonCheckContext } from '../parsed';
+import { type FocusableCheck, sitesInFocus } from '../incremental';
+import type { PythonCheckContext } from '../parsed';
 
 /** How a timeout is added to a call: a keyword argument, or wrapping the await in `asyncio.wait_for`. */
 type Remedy = 'keyword' | 'aiohttp-keyword' | 'wait-for';
@@ -178,11 +179,12 @@ function fixFor(context: PythonCheckContext, facts: PythonFacts, call: Node, sco
   };
 }
 
-const check: PythonCheck = {
+const check: FocusableCheck = {
+  focusable: true,
   rule,
   run(context) {
     const facts = pythonFacts(context.parsed);
-    for (const { node: call, scope } of facts.calls) {
+    for (const { node: call, scope } of sitesInFocus(facts.calls, context.parsed.focus)) {
       if (!scope.isAsync) continue;
       const how = mayBeAwaitedOrAsyncWithItem(facts, call) ? awaitedHow(facts, call) : undefined;
       if (how === undefined) continue;

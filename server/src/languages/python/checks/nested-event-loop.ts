@@ -5,7 +5,8 @@ import { asyncioReference, awaitedReplacement } from '../facts/edits';
 import { type PythonFacts, pythonFacts } from '../facts/facts';
 import { field, textOf, typeOf } from '../facts/nodes';
 import type { Scope } from '../facts/scopes';
-import type { PythonCheck, PythonCheckContext } from '../parsed';
+import { type FocusableCheck, sitesInFocus } from '../incremental';
+import type { PythonCheckContext } from '../parsed';
 
 const RUNNERS: ReadonlySet<string> = new Set(['asyncio.run', 'asyncio.runners.run']);
 const GETTERS: ReadonlySet<string> = new Set(['asyncio.get_event_loop', 'asyncio.events.get_event_loop']);
@@ -46,12 +47,13 @@ function runningLoopFix(context: PythonCheckContext, facts: PythonFacts, callee:
   return [{ title, safety: 'safe', edits: [...asyncio.edits, { start: callee.startIndex, end: callee.endIndex, newText: `${asyncio.name}.get_running_loop` }] }];
 }
 
-const check: PythonCheck = {
+const check: FocusableCheck = {
+  focusable: true,
   rule,
   run(context) {
     const facts = pythonFacts(context.parsed);
     let nested: boolean | undefined;
-    for (const { node: call, scope } of facts.calls) {
+    for (const { node: call, scope } of sitesInFocus(facts.calls, context.parsed.focus)) {
       if (!scope.isAsync) continue;
       const callee = field(call, 'function');
       if (callee === null) continue;

@@ -4,13 +4,14 @@ import { coroutineCall } from '../facts/coroutines';
 import { pythonFacts } from '../facts/facts';
 import { parentOf } from '../facts/nodes';
 import { mayStartStatementOrReturnValue, statementHolding } from '../facts/parents';
-import type { PythonCheck } from '../parsed';
+import { type FocusableCheck, sitesInFocus } from '../incremental';
 
-const check: PythonCheck = {
+const check: FocusableCheck = {
+  focusable: true,
   rule,
   run(context) {
     const facts = pythonFacts(context.parsed);
-    for (const { node: call, scope } of facts.calls) {
+    for (const { node: call, scope } of sitesInFocus(facts.calls, context.parsed.focus)) {
       if (!mayStartStatementOrReturnValue(facts, call.startIndex)) continue;
       // With syntax errors the filter above lets every call through: find the statement without `.parent`.
       const parent = facts.table.hasError ? statementHolding(facts, call) : parentOf(call);
