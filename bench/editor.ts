@@ -158,7 +158,10 @@ export interface MemoryResult {
   afterOpenRss: number | undefined;
   edits: number;
   afterEditsRss: number | undefined;
-  /** After the edits and IDLE_MS of quiet: V8 collects and returns garbage pages when idle, so growth left here is not garbage. */
+  /**
+   * After the edits and IDLE_MS of quiet, i.e. after the server's idle collection (it collects
+   * once quiet for 5 s, see server/src/lsp/idleGc.ts): growth left here is not garbage.
+   */
   idleRss: number | undefined;
   openAllMs: number;
 }

@@ -269,7 +269,7 @@ async function main(): Promise<void> {
       ms: memory.openAllMs,
       ratio: undefined,
       peakRss: memory.afterEditsRss,
-      note: `RSS after opening all: ${mb(memory.afterOpenRss)}; after ${memory.edits} more edits: ${mb(memory.afterEditsRss)}, then ${mb(memory.idleRss)} after 10 s idle (time column: opening and analysing every file)`,
+      note: `RSS after opening all: ${mb(memory.afterOpenRss)}; after ${memory.edits} more edits: ${mb(memory.afterEditsRss)}, then ${mb(memory.idleRss)} after 10 s idle, past the server's idle collection (time column: opening and analysing every file)`,
     });
   }
 

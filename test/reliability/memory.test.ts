@@ -7,6 +7,8 @@
 // server started with the Node flags and environment the client uses (SERVER_PROCESS), so this
 // measures the product as VS Code runs it.
 // The server's JS heap is read through a preloaded probe (SIGUSR2 → gc → memoryUsage to a file).
+// The server's own idle collection (server/src/lsp/idleGc.ts) is checked through its log: once
+// quiet, it collects (one or two full collections) and then stays still.
 // Short: 2,000 edits / 200 documents in-process, 1,000 edits / 200 documents over LSP.
 // AG_STRESS=1: 10,000 edits and 1,000 documents both ways.
 import * as assert from 'node:assert/strict';
@@ -203,6 +205,34 @@ describe('memory', () => {
       assert.ok(client.isRunning, 'the server died');
       assert.ok(heapEnd - heapStart < HEAP_MARGIN_MB, `the server's heap grew by ${(heapEnd - heapStart).toFixed(1)} MB (margin ${HEAP_MARGIN_MB} MB)`);
       assert.ok(end - start < RSS_MARGIN_MB, `the server's RSS grew by ${(end - start).toFixed(0)} MB (margin ${RSS_MARGIN_MB} MB)`);
+    });
+
+    it('once quiet, the server collects its garbage by itself (idle collection: at most two full collections, then none)', async (t) => {
+      const text = await readFile(SOURCES[1].file, 'utf8');
+      const random = seeded(13);
+      const seen = client.logs.length;
+      const uri = await client.open('idle-mem.ts', 'typescript', text);
+      for (let i = 0; i < 300; i++) {
+        await client.change(uri, edited(text, random, i));
+        if (i % 10 === 0) await client.diagnostics(uri);
+      }
+      await client.diagnostics(uri);
+      await client.close(uri);
+      const busy = await rssMb(client.child.pid);
+      const idleLogs = (): string[] => client.logs.slice(seen).filter((line) => line.startsWith('idle:'));
+      // Quiet for IDLE_MS (5 s), then one collection, and a second one 1 s later if the heap is still spread out.
+      const deadline = Date.now() + 20_000;
+      while (idleLogs().length === 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 200));
+      await new Promise((resolve) => setTimeout(resolve, 2_500));
+      const quiet = await rssMb(client.child.pid);
+      const logs = idleLogs();
+      t.diagnostic(`RSS ${busy.toFixed(0)} MB after 300 edits, ${quiet.toFixed(0)} MB once quiet; ${logs.join('; ')}`);
+      assert.ok(client.isRunning, 'the server died');
+      assert.ok(logs.length >= 1 && logs.length <= 2, `expected one or two idle collections, got: ${logs.join('; ') || 'none'}`);
+      for (const line of logs) {
+        const used = /heap used (\d+) → (\d+) MB/.exec(line);
+        assert.ok(used !== null && Number(used[2]) <= Number(used[1]), `the collection freed nothing: ${line}`);
+      }
     });
   });
 });

@@ -41,6 +41,7 @@ import {
   type WriteInstructionsArgs,
   type WriteInstructionsResult,
 } from './protocol';
+import { exposedGc, IdleCollector } from './idleGc';
 import { engineSettings, SettingsCache } from './settings';
 import { WorkspaceDiagnostics } from './workspace';
 
@@ -96,10 +97,15 @@ class GuardrailsServer {
   /** Documents opened or saved since their last analysis (what `run: onSave` waits for). */
   private readonly awaitingSave = new Set<string>();
   private readonly pushTimers = new Map<string, NodeJS.Timeout>();
+  /** Diagnostic pulls being answered (they wait for settings from the client). */
+  private pullsInFlight = 0;
+  /** Gives the garbage of the last burst of work back once the server is quiet (see IdleCollector). */
+  private readonly idle: IdleCollector;
 
   constructor(private readonly connection: Connection) {
     this.settings = new SettingsCache(connection, () => this.support.configuration, (m) => this.connection.console.warn(m));
     this.engine = Engine.create({ log: (message) => this.connection.console.error(message) });
+    this.idle = new IdleCollector(exposedGc(), () => this.pushTimers.size > 0 || this.pullsInFlight > 0, (message) => this.connection.console.info(message));
     this.workspace = new WorkspaceDiagnostics({
       folders: (forced) => this.workspaceFolders(forced),
       openDocument: (uri) => this.documents.get(uri),
@@ -155,10 +161,12 @@ class GuardrailsServer {
     });
 
     documents.onDidOpen(({ document }) => {
+      this.idle.activity();
       this.awaitingSave.add(document.uri);
       if (!this.support.pullDiagnostics) this.schedulePush(document.uri, 0);
     });
     documents.onDidChangeContent(({ document }) => {
+      this.idle.activity();
       if (!this.support.pullDiagnostics) this.schedulePush(document.uri, PUSH_DEBOUNCE_MS);
     });
     documents.onDidSave(({ document }) => {
@@ -166,6 +174,7 @@ class GuardrailsServer {
       if (!this.support.pullDiagnostics) this.schedulePush(document.uri, 0);
     });
     documents.onDidClose(({ document }) => {
+      this.idle.activity();
       this.awaitingSave.delete(document.uri);
       void this.engine.then((engine) => engine.forget(fileNameOf(document)));
       // Its text on disk may differ from what the editor had: the workspace run reads it again.
@@ -298,6 +307,7 @@ class GuardrailsServer {
   }
 
   private async pullDiagnostics(uri: string, previousResultId: string | undefined): Promise<DocumentDiagnosticReport> {
+    this.pullsInFlight++;
     try {
       const { analysis } = await this.currentAnalysis(uri);
       if (analysis === undefined) return { kind: DocumentDiagnosticReportKind.Full, items: [] };
@@ -307,6 +317,9 @@ class GuardrailsServer {
     } catch (error) {
       this.connection.console.error(`diagnostics for ${uri} failed: ${String(error)}`);
       return { kind: DocumentDiagnosticReportKind.Full, items: [] };
+    } finally {
+      this.pullsInFlight--;
+      this.idle.activity();
     }
   }
 
@@ -323,7 +336,9 @@ class GuardrailsServer {
   }
 
   private async push(uri: string): Promise<void> {
+    this.idle.activity();
     const { analysis } = await this.currentAnalysis(uri);
+    this.idle.activity();
     const document = this.documents.get(uri);
     if (document === undefined) return;
     // Never publish a result for an older version than the one the client has now.
@@ -531,6 +546,7 @@ class GuardrailsServer {
     if (effective.skip) return undefined;
     const engine = await this.engine;
     const result = engine.analyze({ text, fileName, languageId, settings: effective.engine });
+    this.idle.activity();
     for (const message of result.internalErrors) this.connection.console.error(message);
     if (result.skipped !== undefined) this.connection.console.info(`${fileName}: ${result.skipped}`);
     return result.findings.map((finding) => toDiagnostic(result.source, finding, version));
