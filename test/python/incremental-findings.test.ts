@@ -58,6 +58,28 @@ const SNIPPETS = [
   '# SYNC EXCEPTION HANDLER: x',
   'return ',
   'self.',
+  'logger.info(f"saved {a}")',
+  'log.warning("n=%d" % n)',
+  'print(a)',
+  'await asyncio.gather(f(), g())',
+  'a, b = await asyncio.gather(f(), g())',
+  'asyncio.wait([f()])',
+  'except Exception as e:\n        logger.error("failed")\n',
+  'def h(a, b=1, *c, **d):\n        ',
+  '-> None',
+  ': int',
+];
+
+/** The rules that reuse findings (`focusable`): each must have done so in these tests. */
+const FOCUSABLE = [
+  'blocking-call-in-async',
+  'missing-timeout',
+  'missing-type-hints',
+  'nested-event-loop',
+  'prefer-task-group',
+  'swallowed-exception',
+  'unawaited-coroutine',
+  'unstructured-logging',
 ];
 
 /** Offsets inside indented lines (mostly function bodies) are picked three times in four. */
@@ -152,6 +174,17 @@ describe('python findings reuse across edits', () => {
       checkSequence(engine, file, text, 1000 + index, 200);
     }
     assert.ok(incrementalStats.reused - before > 100, `reused ${incrementalStats.reused - before} times`);
+  });
+
+  it('reuses the findings of every focusable rule (and of no other)', async () => {
+    const engine = await testEngine();
+    const reused = incrementalStats.reusedByRule;
+    if (reused.size === 0) {
+      // Run on its own: edit a few fixtures first.
+      for (const [index, file] of pythonFixtures().slice(0, 10).entries()) checkSequence(engine, file, await readFile(file, 'utf8'), 3000 + index, 60);
+    }
+    assert.deepEqual([...reused.keys()].sort(), FOCUSABLE);
+    for (const id of FOCUSABLE) assert.ok((reused.get(id) ?? 0) > 20, `${id} reused ${reused.get(id) ?? 0} times`);
   });
 
   it("equals a full analysis after every random edit of the bench's 5,000-line file", async () => {

@@ -21,10 +21,12 @@ import type { PythonCheck, PythonParsed } from './parsed';
  * headers only — never from the code of another function's body. Any doubt: a full run.
  */
 
-/** The part of the file a focused check looks at: sites starting in [start, end). */
+/** The part of the file a focused check looks at: sites starting in [start, end), the range of `node`. */
 export interface Focus {
   start: number;
   end: number;
+  /** The unit's statement (a `def`, or the decorated definition holding it) in the analysed tree. */
+  node: Node;
 }
 
 /** Where the edited unit was and is. */
@@ -35,6 +37,8 @@ interface Plan {
   newStart: number;
   newEnd: number;
   delta: number;
+  /** The edited unit's statement in the new tree. */
+  node: Node;
 }
 
 interface RuleEntry {
@@ -72,7 +76,7 @@ const files = new Map<string, FileState>();
 export const incrementalOptions: { mode: 'reuse' | 'full' | 'fresh' } = { mode: 'reuse' };
 
 /** How many focused runs reused findings (for tests and logs). */
-export const incrementalStats = { reused: 0, planned: 0 };
+export const incrementalStats = { reused: 0, planned: 0, reusedByRule: new Map<string, number>() };
 
 /** A body holding any of these may change what code outside it sees (see the file comment). */
 const BODY_EFFECTS = /\b(?:global|nonlocal|import|yield)\b/;
@@ -161,7 +165,7 @@ function planFor(previous: FileState, text: string, tree: Tree, edit: Edit, old:
   }
   if (errorsOutside(statement, ancestors)) return undefined;
   if (BODY_EFFECTS.test(text.slice(statement.startIndex, statement.endIndex))) return undefined;
-  return { previous, oldStart: old.start, oldEnd: old.end, newStart: statement.startIndex, newEnd: statement.endIndex, delta };
+  return { previous, oldStart: old.start, oldEnd: old.end, newStart: statement.startIndex, newEnd: statement.endIndex, delta, node: statement };
 }
 
 /** The file was closed or deleted, or other files changed: keep nothing. */
@@ -240,14 +244,17 @@ export function incrementally(check: PythonCheck): PythonCheck {
       let reports: Report[] | undefined;
       if (plan !== undefined && previous !== undefined && previous.key === key) {
         const fresh: Report[] = [];
-        parsed.focus = { start: plan.newStart, end: plan.newEnd };
+        parsed.focus = { start: plan.newStart, end: plan.newEnd, node: plan.node };
         try {
           check.run({ ...context, report: (report) => fresh.push(report) });
         } finally {
           parsed.focus = undefined;
         }
         reports = merge(plan, previous.reports, fresh);
-        if (reports !== undefined) incrementalStats.reused++;
+        if (reports !== undefined) {
+          incrementalStats.reused++;
+          incrementalStats.reusedByRule.set(check.rule.id, (incrementalStats.reusedByRule.get(check.rule.id) ?? 0) + 1);
+        }
       }
       if (reports === undefined) {
         const collected: Report[] = [];

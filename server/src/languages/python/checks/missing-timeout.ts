@@ -186,7 +186,7 @@ const check: FocusableCheck = {
     const facts = pythonFacts(context.parsed);
     for (const { node: call, scope } of sitesInFocus(facts.calls, context.parsed.focus)) {
       if (!scope.isAsync) continue;
-      const how = mayBeAwaitedOrAsyncWithItem(facts, call) ? awaitedHow(facts, call) : undefined;
+      const how = mayBeAwaitedOrAsyncWithItem(facts, call, context.parsed.focus) ? awaitedHow(facts, call) : undefined;
       if (how === undefined) continue;
       const candidate = classify(facts, call, scope, how);
       if (candidate === undefined || underTimeoutScope(facts, call)) continue;

@@ -4,7 +4,7 @@ import rule from '../../../rules/missing-type-hints';
 import { type PythonFacts, pythonFacts } from '../facts/facts';
 import { field, parentOf, typeOf } from '../facts/nodes';
 import { decoratorExpression, decoratorsOf, docstringOf, syntaxIndex } from '../facts/syntaxIndex';
-import type { PythonCheck } from '../parsed';
+import { type FocusableCheck, inFocus } from '../incremental';
 
 /** The parameter's name node when it carries no annotation; undefined for annotated ones and separators. */
 function unannotatedName(param: Node): Node | undefined {
@@ -118,12 +118,17 @@ function noneFix(fn: Node, fileName: string): Fix[] {
   ];
 }
 
-const check: PythonCheck = {
+/**
+ * Focusable (see incremental.ts): a `def` is judged from its own header and body (and whether it
+ * is nested), and reported (and fixed) inside itself; a unit's `def`s all start inside it.
+ */
+const check: FocusableCheck = {
+  focusable: true,
   rule,
   run(context) {
     const facts = pythonFacts(context.parsed);
     const publicOnly = context.options.publicOnly === true;
-    for (const fn of syntaxIndex(context.parsed).functions) {
+    for (const fn of inFocus(syntaxIndex(context.parsed).functions, context.parsed.focus, (f) => f.startIndex)) {
       const name = field(fn, 'name');
       const parameters = field(fn, 'parameters');
       // A header the parser had to repair is being typed: wait until it parses.

@@ -7,7 +7,8 @@ import { hasIdentifier, indentAt, indentUnit, namedChildren, startsLine } from '
 import { field, parentOf } from '../facts/nodes';
 import { hasSplat, keywordArgument, positionalArguments } from '../facts/objects';
 import type { Scope } from '../facts/scopes';
-import type { PythonCheck, PythonCheckContext } from '../parsed';
+import { type FocusableCheck, sitesInFocus } from '../incremental';
+import type { PythonCheckContext } from '../parsed';
 
 /** `"3.11"` → [3, 11]; undefined when it is not a version. */
 function parseVersion(text: unknown): [number, number] | undefined {
@@ -115,13 +116,19 @@ function rewrite(context: PythonCheckContext, facts: PythonFacts, call: Node, sc
   };
 }
 
-const check: PythonCheck = {
+/**
+ * Focusable (see incremental.ts): a call is judged from its own arguments, the names of its scopes
+ * (its function, enclosing classes, the module) and the file's header imports (where an added
+ * `import asyncio` goes).
+ */
+const check: FocusableCheck = {
+  focusable: true,
   rule,
   run(context) {
     const version = context.project.pythonVersion ?? parseVersion(context.options.targetPython) ?? [3, 11];
     if (!atLeast311(version)) return;
     const facts = pythonFacts(context.parsed);
-    for (const { node: call, scope } of facts.calls) {
+    for (const { node: call, scope } of sitesInFocus(facts.calls, context.parsed.focus)) {
       if (!scope.isAsync) continue;
       const kind = candidate(facts, call, scope);
       if (kind === undefined) continue;

@@ -6,7 +6,8 @@ import { LOG_METHODS, moduleLoggerName } from '../facts/logging';
 import { field } from '../facts/nodes';
 import type { Scope } from '../facts/scopes';
 import { indentationBefore, syntaxIndex } from '../facts/syntaxIndex';
-import type { PythonCheck, PythonCheckContext } from '../parsed';
+import { type FocusableCheck, inFocus } from '../incremental';
+import type { PythonCheckContext } from '../parsed';
 
 const BROAD: ReadonlySet<string> = new Set(['Exception', 'BaseException']);
 
@@ -186,11 +187,16 @@ const MESSAGES: Record<Exclude<Verdict, 'handled'>, (label: string) => string> =
     'use `logger.exception(...)` or pass `exc_info=True`, or re-raise.',
 };
 
-const check: PythonCheck = {
+/**
+ * Focusable (see incremental.ts): a handler is judged from its own clause, the names of its scopes
+ * and the module's loggers, and reported (and fixed) inside itself.
+ */
+const check: FocusableCheck = {
+  focusable: true,
   rule,
   run(context) {
     const facts = pythonFacts(context.parsed);
-    for (const clause of syntaxIndex(context.parsed).exceptClauses) {
+    for (const clause of inFocus(syntaxIndex(context.parsed).exceptClauses, context.parsed.focus, (c) => c.startIndex)) {
       const handler = broadHandler(facts, clause);
       if (handler === undefined) continue;
       const verdict = verdictOf(handler);

@@ -11,10 +11,11 @@ const check: FocusableCheck = {
   rule,
   run(context) {
     const facts = pythonFacts(context.parsed);
-    for (const { node: call, scope } of sitesInFocus(facts.calls, context.parsed.focus)) {
+    const focus = context.parsed.focus;
+    for (const { node: call, scope } of sitesInFocus(facts.calls, focus)) {
       if (!mayStartStatementOrReturnValue(facts, call.startIndex)) continue;
       // With syntax errors the filter above lets every call through: find the statement without `.parent`.
-      const parent = facts.table.hasError ? statementHolding(facts, call) : parentOf(call);
+      const parent = facts.table.hasError ? statementHolding(facts, call, focus) : parentOf(call);
       if (parent === null) continue;
       const statement = parent.type === 'expression_statement' && parent.namedChildCount === 1;
       const returned = parent.type === 'return_statement' && scope.isAsync;

@@ -5,7 +5,8 @@ import { pythonFacts } from '../facts/facts';
 import { type LoggingCall, loggingCall } from '../facts/logging';
 import { field, textOf, typeOf } from '../facts/nodes';
 import { isTestFileName, syntaxIndex } from '../facts/syntaxIndex';
-import type { PythonCheck, PythonCheckContext } from '../parsed';
+import { type FocusableCheck, sitesInFocus } from '../incremental';
+import type { PythonCheckContext } from '../parsed';
 
 type Built = 'f-string' | 'percent' | 'format';
 
@@ -121,12 +122,17 @@ function importsPytest(context: PythonCheckContext): boolean {
   return false;
 }
 
-const check: PythonCheck = {
+/**
+ * Focusable (see incremental.ts): a call is judged from its own text, the names of its scopes and
+ * the module's top-level statements (its imports, loggers and `__main__` guard), and reported inside itself.
+ */
+const check: FocusableCheck = {
+  focusable: true,
   rule,
   run(context) {
     const facts = pythonFacts(context.parsed);
     let service: boolean | undefined;
-    for (const { node: call, scope } of facts.calls) {
+    for (const { node: call, scope } of sitesInFocus(facts.calls, context.parsed.focus)) {
       const logging = loggingCall(facts, call, scope);
       if (logging !== undefined) {
         const message = logging.message;

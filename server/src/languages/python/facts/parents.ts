@@ -1,4 +1,5 @@
 import type { Node } from 'web-tree-sitter';
+import { type Focus, sitesInFocus } from '../incremental';
 import type { PythonFacts } from './facts';
 import { typeOf } from './nodes';
 
@@ -16,6 +17,14 @@ import { typeOf } from './nodes';
 interface ParentHints {
   /** True when the tree has a syntax error anywhere: no filtering. */
   hasError: boolean;
+  /** The lookups over the whole file. */
+  file: Lookups;
+  /** The lookups over the last focus asked about (see {@link Focus}), and its node's id. */
+  focused: { id: number; lookups: Lookups } | undefined;
+}
+
+/** Built on first use, over the whole file or over one focus. */
+interface Lookups {
   /** Ids of the last named child (the operand) of every `await` expression. */
   awaitOperands: Set<number> | undefined;
   /** Start offsets of the items of every `async with` statement. */
@@ -29,10 +38,27 @@ const hints = new WeakMap<PythonFacts, ParentHints>();
 function hintsOf(facts: PythonFacts): ParentHints {
   let known = hints.get(facts);
   if (known === undefined) {
-    known = { hasError: facts.table.hasError, awaitOperands: undefined, asyncWithItemStarts: undefined, statementsByStart: undefined };
+    known = { hasError: facts.table.hasError, file: emptyLookups(), focused: undefined };
     hints.set(facts, known);
   }
   return known;
+}
+
+function emptyLookups(): Lookups {
+  return { awaitOperands: undefined, asyncWithItemStarts: undefined, statementsByStart: undefined };
+}
+
+/**
+ * The lookups for questions about nodes starting inside `focus` (the whole file without one). A
+ * focus is a unit of incremental.ts: a statement whose ancestors are only modules, classes, blocks
+ * and decorator holders, so the `await`, `async with`, expression or return statement that a node
+ * inside it is a child of lies inside it too, and a search of the focus's node finds them all.
+ */
+function lookupsFor(facts: PythonFacts, focus: Focus | undefined): Lookups {
+  const known = hintsOf(facts);
+  if (focus === undefined) return known.file;
+  if (known.focused?.id !== focus.node.id) known.focused = { id: focus.node.id, lookups: emptyLookups() };
+  return known.focused.lookups;
 }
 
 /** Whitespace that is not a line break (what may sit between a statement's start and the line's indentation). */
@@ -92,13 +118,13 @@ export function mayStartStatementOrAssignedValue(facts: PythonFacts, start: numb
  * child: trailing comments are never inside a node) nor the value of an `async with` item (no such
  * item starts where it starts).
  */
-export function mayBeAwaitedOrAsyncWithItem(facts: PythonFacts, call: Node): boolean {
-  const known = hintsOf(facts);
-  if (known.hasError) return true;
+export function mayBeAwaitedOrAsyncWithItem(facts: PythonFacts, call: Node, focus?: Focus): boolean {
+  if (hintsOf(facts).hasError) return true;
+  const known = lookupsFor(facts, focus);
   if (known.awaitOperands === undefined) {
     const awaitOperands = new Set<number>();
     const itemStarts = new Set<number>();
-    for (const { node } of facts.suspensions) {
+    for (const { node } of sitesInFocus(facts.suspensions, focus)) {
       const type = typeOf(node);
       if (type === 'await') {
         const operand = node.lastNamedChild;
@@ -121,10 +147,11 @@ export function mayBeAwaitedOrAsyncWithItem(facts: PythonFacts, call: Node): boo
  * parent is neither: what `parentOf(call)` would say for those two kinds, without reading
  * `.parent`. For trees with syntax errors, where the filters above step aside: there, reading the
  * parent of every call made tree-sitter descend from the root each time (seconds on a big, flat,
- * broken file). One search inside the parser finds both statement kinds instead.
+ * broken file). One search inside the parser finds both statement kinds instead: of the whole
+ * file, or with `focus` (which must hold `call`), of the focus's node only.
  */
-export function statementHolding(facts: PythonFacts, call: Node): Node | null {
-  const known = hintsOf(facts);
+export function statementHolding(facts: PythonFacts, call: Node, focus?: Focus): Node | null {
+  const known = lookupsFor(facts, focus);
   if (known.statementsByStart === undefined) {
     const byStart = new Map<number, Node[]>();
     const add = (start: number, statement: Node): void => {
@@ -132,7 +159,8 @@ export function statementHolding(facts: PythonFacts, call: Node): Node | null {
       if (list === undefined) byStart.set(start, [statement]);
       else list.push(statement);
     };
-    for (const statement of facts.parsed.root.descendantsOfType(['expression_statement', 'return_statement'])) {
+    const searched = focus === undefined ? facts.parsed.root : focus.node;
+    for (const statement of searched.descendantsOfType(['expression_statement', 'return_statement'])) {
       if (statement === null) continue;
       if (typeOf(statement) === 'expression_statement') add(statement.startIndex, statement);
       else for (const child of statement.namedChildren) if (child !== null) add(child.startIndex, statement);
