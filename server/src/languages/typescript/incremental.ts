@@ -1,5 +1,6 @@
 import ts from 'typescript';
 import type { Report, TextEdit } from '../../engine/types';
+import { declaredNamesOf } from './facts/bindings';
 import { rememberStructure, StructureWalk, type CommentSpan } from './facts/comments';
 import type { Focus, TypeScriptCheck, TypeScriptParsed } from './parsed';
 
@@ -16,9 +17,18 @@ import type { Focus, TypeScriptCheck, TypeScriptParsed } from './parsed';
  * Falls back to a full run whenever that reasoning may not hold: a JavaScript file (assignments
  * to `this` declare members there), a constructor (its assignments type properties), an edit
  * touching a body's braces or anything outside, bodies whose `import`, `export`, `declare`,
- * `namespace` or `module` use changed, a changed set of names assigned in the body (closures
- * elsewhere narrow captured variables by where they are assigned), parse errors outside the body
- * that differ, any other change to the project (another file, a config), other options.
+ * `namespace` or `module` use changed, a body with a `var` (hoisted to the function, it is
+ * visible to the parameters outside the body), a changed set of names assigned in the body
+ * (closures elsewhere narrow captured variables by where they are assigned), parse errors outside
+ * the body that differ, another first line break (fixes copy its style), any other change to the
+ * project (another file, a config), other options.
+ *
+ * Syntax-only checks (`focusable: 'syntax'`) use the same conditions: outside the body the text
+ * and tree are the previous ones, shifted, and name lookups from there never reach the body's
+ * declarations. A check whose findings outside also read something a body can hold (a word
+ * anywhere in the text, a comment, the set of names declared anywhere) says so
+ * (`readsDeclaredNames`, `sameAcrossEdit`), and is reused only when that is the same before and
+ * after the edit.
  */
 
 /** A body whose contents cannot change anything outside it. Offsets in its analysis's text. */
@@ -60,6 +70,11 @@ interface StructureParts {
 
 interface Plan {
   previous: FileState;
+  /** Whether the edited body declares the same value names before and after (see FocusableCheck). */
+  sameDeclarations: boolean;
+  /** The edited body (from its `{` to its `}`) before and after the edit. */
+  before: EditedBody;
+  after: EditedBody;
   /** The edited body, old and new offsets. */
   oldStart: number;
   oldEnd: number;
@@ -136,11 +151,13 @@ function parseErrorsOf(sourceFile: ts.SourceFile): number[] {
 
 /**
  * What a body's text may do to the rest of the file: undefined when it declares or imports
- * anything beyond itself (then no reuse), else the names it assigns to.
+ * anything beyond itself (then no reuse), else the names it assigns to and the value names it
+ * declares. A `var` counts as declaring beyond the body: it is hoisted to the function, whose
+ * parameters lie outside the body.
  */
-function bodyEffects(text: string): string | undefined {
-  if (/\b(?:import|export|declare|namespace|module|global|require)\b/.test(text)) return undefined;
-  const sourceFile = ts.createSourceFile('body.ts', text, ts.ScriptTarget.Latest, false, ts.ScriptKind.TS);
+function bodyEffects(text: string): (EditedBody & { assigned: string }) | undefined {
+  if (/\b(?:import|export|declare|namespace|module|global|require|var)\b/.test(text)) return undefined;
+  const sourceFile = ts.createSourceFile('body.ts', text, ts.ScriptTarget.Latest, true, ts.ScriptKind.TS);
   const assigned = new Set<string>();
   const targets = (node: ts.Node): void => {
     if (ts.isIdentifier(node)) assigned.add(node.text);
@@ -153,7 +170,14 @@ function bodyEffects(text: string): string | undefined {
     ts.forEachChild(node, visit);
   };
   visit(sourceFile);
-  return [...assigned].sort().join(',');
+  return { text, tree: sourceFile, assigned: [...assigned].sort().join(','), declared: declaredNamesOf(sourceFile) };
+}
+
+/** The file's first line break (what `SourceText.eol` follows). */
+function firstLineBreak(text: string): string {
+  const at = text.search(/[\r\n]/);
+  if (at < 0) return '';
+  return text.charCodeAt(at) === 13 ? (text.charCodeAt(at + 1) === 10 ? '\r\n' : '\r') : '\n';
 }
 
 function findBody(bodies: readonly StableBody[], offset: number): StableBody | undefined {
@@ -195,9 +219,13 @@ function planFor(previous: FileState, text: string, bodies: readonly StableBody[
   };
   const oldErrors = outside(previous.parseErrors, old.start, old.end, delta);
   if (oldErrors === 'straddles' || oldErrors !== outside(parseErrors, fresh.start, fresh.end, 0)) return undefined;
+  // Fixes write line breaks in the style of the file's first one, which may lie in the body.
+  if (firstLineBreak(before) !== firstLineBreak(text)) return undefined;
   const oldEffects = bodyEffects(before.slice(old.start, old.end));
-  if (oldEffects === undefined || oldEffects !== bodyEffects(text.slice(fresh.start, fresh.end))) return undefined;
-  return { previous, oldStart: old.start, oldEnd: old.end, newStart: fresh.start, newEnd: fresh.end, delta };
+  const newEffects = bodyEffects(text.slice(fresh.start, fresh.end));
+  if (oldEffects === undefined || newEffects === undefined || oldEffects.assigned !== newEffects.assigned) return undefined;
+  const sameDeclarations = oldEffects.declared.size === newEffects.declared.size && [...oldEffects.declared].every((name) => newEffects.declared.has(name));
+  return { previous, sameDeclarations, before: oldEffects, after: newEffects, oldStart: old.start, oldEnd: old.end, newStart: fresh.start, newEnd: fresh.end, delta };
 }
 
 /**
@@ -338,13 +366,39 @@ function merge(plan: Plan, old: readonly Report[], fresh: readonly Report[], own
   return out.sort((a, b) => a.start - b.start || a.end - b.end);
 }
 
-/** Whether a check runs on the focus only when asked (see Focus). */
+/**
+ * Whether a check runs on the focus only when asked (see Focus): `true` for a check whose
+ * findings may depend on types, `'syntax'` for one that never asks for them (its findings are
+ * then reused whether or not types exist, and it never causes types to be built).
+ */
 export interface FocusableCheck extends TypeScriptCheck {
-  readonly focusable: true;
+  readonly focusable: true | 'syntax';
+  /**
+   * Set when findings outside the edited body read the file's set of declared names (e.g. a fix
+   * that picks an unused name): reuse then also needs the body to declare the same names.
+   */
+  readonly readsDeclaredNames?: true;
+  /**
+   * Set when findings outside the edited body may depend on more of the body than the reuse
+   * conditions cover (a word anywhere in the text, comments): reuse then also needs this to hold
+   * of the body before and after the edit.
+   */
+  readonly sameAcrossEdit?: (before: EditedBody, after: EditedBody) => boolean;
+}
+
+/** An edited body as the reuse conditions see it (the text parsed on its own). */
+export interface EditedBody {
+  /** From the body's `{` to its `}`. */
+  readonly text: string;
+  /** The text parsed on its own (parents set). */
+  readonly tree: ts.SourceFile;
+  /** The value names it declares (see FileBindings.declaredNames). */
+  readonly declared: ReadonlySet<string>;
 }
 
 function isFocusable(check: TypeScriptCheck): check is FocusableCheck {
-  return (check as Partial<FocusableCheck>).focusable === true;
+  const focusable = (check as Partial<FocusableCheck>).focusable;
+  return focusable === true || focusable === 'syntax';
 }
 
 /** `check`, reusing its findings outside an edited stable body when it can (see the file comment). */
@@ -360,11 +414,20 @@ export function incrementally(check: TypeScriptCheck): TypeScriptCheck {
         return;
       }
       const key = JSON.stringify([context.options, context.project]);
-      const types = parsed.types();
+      const syntaxOnly = check.focusable === 'syntax';
+      // A syntax-only check's findings do not depend on whether types exist: never build them for it.
+      const typed = syntaxOnly || parsed.types() !== undefined;
       const plan = session.plan;
       const previous = plan?.previous.rules.get(check.rule.id);
       let reports: Report[] | undefined;
-      if (plan !== undefined && previous !== undefined && previous.key === key && types !== undefined) {
+      if (
+        plan !== undefined &&
+        previous !== undefined &&
+        previous.key === key &&
+        typed &&
+        (check.readsDeclaredNames !== true || plan.sameDeclarations) &&
+        (check.sameAcrossEdit === undefined || check.sameAcrossEdit(plan.before, plan.after))
+      ) {
         const owned: [number, number][] = [];
         const focus: Focus = { start: plan.newStart, end: plan.newEnd, own: (start, end) => owned.push([start, end]) };
         const fresh: Report[] = [];
@@ -382,7 +445,7 @@ export function incrementally(check: TypeScriptCheck): TypeScriptCheck {
         const collected = reports;
         check.run({ ...context, report: (report) => collected.push(report) });
       }
-      if (types !== undefined) {
+      if (typed) {
         session.file.rules.set(check.rule.id, { key, reports });
         session.file.state = session.stateVersion();
       }

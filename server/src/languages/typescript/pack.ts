@@ -6,7 +6,7 @@ import { walkStructure } from './facts/comments';
 import { beginAnalysis, forgetIncremental, incrementally, structureOf as incrementalStructure } from './incremental';
 import type { TypeScriptParsed, TypeScriptTypes } from './parsed';
 import type { ConfigProblem } from './project/config';
-import { JSDOC_PARSING_MODE, scriptKindOf } from './project/project';
+import { changeRange, JSDOC_PARSING_MODE, scriptKindOf } from './project/project';
 import { ProjectService } from './project/service';
 import { typescriptPackInfo } from './info';
 
@@ -34,6 +34,36 @@ function structureOf(parsed: TypeScriptParsed): { comments: SourceComment[]; dep
   // In a TypeScript file, an edit inside a stable function body walks that body only.
   const { comments, depth } = parsed.incremental === undefined ? walkStructure(sourceFile) : incrementalStructure(parsed.incremental, sourceFile);
   return { comments: comments.map(({ start, end }) => ({ start, end, text: sourceFile.text.slice(start, end) })), depth };
+}
+
+/**
+ * The last tree the pack parsed itself, per file, once its analysis is over (`dispose`): updating
+ * a tree reuses and moves its nodes, so only a tree nobody uses any more may be updated (never one
+ * a program holds, nor one whose parse was not disposed).
+ */
+const ownTrees = new Map<string, ts.SourceFile>();
+/** Trees made by `ownParse`, until disposed. */
+const ownMade = new WeakSet<ts.SourceFile>();
+/** Own trees kept at once (an editor edits one file at a time; a CLI run parses each file once). */
+const MAX_OWN_TREES = 4;
+
+/**
+ * Parses `text` for the pack's own use, incrementally from the previous own tree of the same file
+ * when there is one (an edit in the editor when no program is warm: only the part of the file
+ * around the edit is re-parsed, the rest of the nodes are reused).
+ */
+function ownParse(fileName: string, text: string): ts.SourceFile {
+  const previous = ownTrees.get(fileName);
+  let sourceFile: ts.SourceFile | undefined;
+  if (previous !== undefined) {
+    ownTrees.delete(fileName);
+    const before = previous.text;
+    if (before === text) sourceFile = previous;
+    else sourceFile = ts.updateSourceFile(previous, text, changeRange(before, text));
+  }
+  sourceFile ??= ts.createSourceFile(fileName, text, { languageVersion: ts.ScriptTarget.Latest, jsDocParsingMode: JSDOC_PARSING_MODE }, true, scriptKindOf(fileName));
+  ownMade.add(sourceFile);
+  return sourceFile;
 }
 
 const typescriptPack: LanguagePack<TypeScriptParsed> = {
@@ -64,13 +94,7 @@ const typescriptPack: LanguagePack<TypeScriptParsed> = {
       types = projects.typesFor(fileName, text);
       sourceFile = types?.sourceFile;
     }
-    sourceFile ??= ts.createSourceFile(
-      fileName,
-      text,
-      { languageVersion: ts.ScriptTarget.Latest, jsDocParsingMode: JSDOC_PARSING_MODE },
-      true,
-      scriptKindOf(fileName),
-    );
+    sourceFile ??= ownParse(fileName, text);
     return {
       sourceFile,
       types: () => {
@@ -83,16 +107,25 @@ const typescriptPack: LanguagePack<TypeScriptParsed> = {
 
   structure: structureOf,
 
-  dispose() {
-    // Garbage-collected; the project model keeps the text until `forget`.
+  dispose(parsed) {
+    // Garbage-collected; the project model keeps the text until `forget`. A tree of the pack's own
+    // is kept for the next parse of the same file to update.
+    const { sourceFile } = parsed;
+    if (!ownMade.has(sourceFile)) return;
+    ownMade.delete(sourceFile);
+    ownTrees.delete(sourceFile.fileName);
+    ownTrees.set(sourceFile.fileName, sourceFile);
+    if (ownTrees.size > MAX_OWN_TREES) ownTrees.delete(ownTrees.keys().next().value as string);
   },
 
   forget(fileName) {
+    ownTrees.delete(fileName);
     forgetIncremental(projects.nameOf(fileName));
     projects.forget(fileName);
   },
 
   invalidate(fileNames) {
+    for (const fileName of fileNames) ownTrees.delete(fileName);
     forgetIncremental();
     projects.invalidate(fileNames);
   },

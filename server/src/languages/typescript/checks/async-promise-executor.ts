@@ -2,7 +2,7 @@ import ts from 'typescript';
 import rule from '../../../rules/async-promise-executor';
 import { bindingsOf, skipWrappers, type FileBindings } from '../facts/bindings';
 import { occurrencesOf, occursIn } from '../facts/syntax';
-import type { TypeScriptCheck } from '../parsed';
+import { inFocus, reachesFocus, type FocusableCheck } from '../incremental';
 
 /**
  * `new Promise(async (resolve, reject) => { ... })`: an exception thrown after the executor's
@@ -14,10 +14,16 @@ import type { TypeScriptCheck } from '../parsed';
 const SyntaxKind = ts.SyntaxKind;
 const forEachChild = ts.forEachChild;
 
-const check: TypeScriptCheck = {
+/**
+ * Focusable: a finding depends on its `new` expression's subtree and on what `Promise` resolves to
+ * there; an edit inside a body changes neither for a `new` outside it (a body that declares a
+ * `var`, hoisted to its function, is never reused: see incremental.ts).
+ */
+const check: FocusableCheck = {
   rule,
+  focusable: 'syntax',
   run(context) {
-    const { sourceFile } = context.parsed;
+    const { sourceFile, focus } = context.parsed;
     // A finding is an `async` keyword inside a `new` expression: subtrees whose text holds no
     // `async` cannot contain one, and are not walked.
     const asyncAt = occurrencesOf(sourceFile.text, 'async');
@@ -47,8 +53,8 @@ const check: TypeScriptCheck = {
     };
 
     const visit = (node: ts.Node): void => {
-      if (!occursIn(asyncAt, node.pos, node.end)) return;
-      if (node.kind === SyntaxKind.NewExpression) inspect(node as ts.NewExpression);
+      if (!occursIn(asyncAt, node.pos, node.end) || !reachesFocus(focus, node)) return;
+      if (node.kind === SyntaxKind.NewExpression && inFocus(focus, node)) inspect(node as ts.NewExpression);
       forEachChild(node, visit);
     };
     visit(sourceFile);

@@ -4,7 +4,7 @@ import rule from '../../../rules/blocking-call-in-async';
 import { bindingsOf, normaliseName, normaliseSpecifier, skipWrappers, type FileBindings, type ResolvedName } from '../facts/bindings';
 import { executionScope, isInFunctionBody, type FunctionLike } from '../facts/scope';
 import { asiGuard, awaitNeedsParentheses, isWholeStatementValue } from '../facts/syntax';
-import type { TypeScriptCheck } from '../parsed';
+import { inFocus, reachesFocus, type FocusableCheck } from '../incremental';
 
 // Every export of the compiler is a getter; in code that runs once per node, read the ones used
 // there once, up front.
@@ -513,10 +513,20 @@ function execFix(eol: string, bindings: FileBindings, call: ts.CallExpression, f
   return { title: `Await a promisified \`${member}\``, safety: 'unsafe', edits: [...edits, ...importEdits] };
 }
 
-const check: TypeScriptCheck = {
+/**
+ * Focusable: a finding depends on its call (or loop), the enclosing functions' headers and the
+ * bindings visible there; its fix also on the file's imports (outside any body) and on the set of
+ * names declared anywhere (`readsDeclaredNames`). Whether loops are inspected at all depends on
+ * the whole text holding `.now()` (`sameAcrossEdit`).
+ */
+const check: FocusableCheck = {
   rule,
+  focusable: 'syntax',
+  readsDeclaredNames: true,
+  // The rest of the file is the same, and `.now()` cannot straddle a body's braces.
+  sameAcrossEdit: (before, after) => before.text.includes('.now()') === after.text.includes('.now()'),
   run(context) {
-    const { sourceFile } = context.parsed;
+    const { sourceFile, focus } = context.parsed;
     // Nothing to find without these names; skips building the binding tables on most files.
     const text = sourceFile.text;
     const mayBusyWait = text.includes('.now()');
@@ -562,8 +572,11 @@ const check: TypeScriptCheck = {
     };
 
     const visit = (node: ts.Node): void => {
+      if (!reachesFocus(focus, node)) return;
       const kind = node.kind;
-      if (kind === CallExpressionKind) inspect(node as ts.CallExpression);
+      if (!inFocus(focus, node)) {
+        // An ancestor of the focus: its findings are kept from the previous analysis.
+      } else if (kind === CallExpressionKind) inspect(node as ts.CallExpression);
       else if (mayBusyWait && (kind === WhileKind || kind === DoKind || kind === ForKind)) inspectLoop(node as ts.WhileStatement | ts.DoStatement | ts.ForStatement);
       forEachChild(node, visit);
     };

@@ -3,7 +3,7 @@ import type { Fix, TextEdit } from '../../../engine/types';
 import rule from '../../../rules/missing-timeout';
 import { bindingsOf, skipWrappers, type FileBindings, type ResolvedName } from '../facts/bindings';
 import { addPropertyEdit, asObjectLiteral, objectHasProperty } from '../facts/objects';
-import type { TypeScriptCheck } from '../parsed';
+import { inFocus, reachesFocus, type EditedBody, type FocusableCheck } from '../incremental';
 
 /**
  * Network calls with no deadline: `fetch` without a `signal`, `axios` requests (and instances)
@@ -66,6 +66,8 @@ function classify(resolved: ResolvedName): Target | undefined {
 }
 
 /** Names that, on a variable passed as `fetch`'s first argument, say it is a `Request` (which may carry a signal). */
+const AXIOS_DEFAULTS_TIMEOUT = /defaults\.timeout\s*=/;
+
 const REQUEST_NAME = /(^req$|request$)/i;
 
 /** Whether `fetch`'s first argument is surely a URL (or a Request known to have no signal). */
@@ -176,14 +178,43 @@ function optionEdit(call: ts.CallExpression, index: number, property: string, so
     : { start: last.getEnd(), end: last.getEnd(), newText: `, { ${property} }` };
 }
 
-const check: TypeScriptCheck = {
+/**
+ * The names whose `.setTimeout` a body reads, when none of them is declared in it (then each
+ * refers to the same variable outside wherever it sits); undefined otherwise.
+ */
+function setTimeoutReceivers(body: EditedBody): string | undefined {
+  if (!body.text.includes('setTimeout')) return '';
+  const names = new Set<string>();
+  const visit = (node: ts.Node): void => {
+    if (ts.isPropertyAccessExpression(node) && node.name.text === 'setTimeout' && ts.isIdentifier(node.expression)) names.add(node.expression.text);
+    forEachChild(node, visit);
+  };
+  visit(body.tree);
+  for (const name of names) if (body.declared.has(name)) return undefined;
+  return [...names].sort().join(',');
+}
+
+/**
+ * Focusable: a finding depends on its call, the bindings visible there, and three things that
+ * may lie in another body: an `axios.defaults.timeout =` anywhere, `AbortSignal` declared anywhere
+ * (`readsDeclaredNames`), and `.setTimeout` calls on the variable holding a request, searched in
+ * the whole file for a top-level variable (`sameAcrossEdit` covers the first and last).
+ */
+const check: FocusableCheck = {
   rule,
+  focusable: 'syntax',
+  readsDeclaredNames: true,
+  sameAcrossEdit: (before, after) => {
+    if (AXIOS_DEFAULTS_TIMEOUT.test(before.text) !== AXIOS_DEFAULTS_TIMEOUT.test(after.text)) return false;
+    const receivers = setTimeoutReceivers(before);
+    return receivers !== undefined && receivers === setTimeoutReceivers(after);
+  },
   run(context) {
-    const { sourceFile } = context.parsed;
+    const { sourceFile, focus } = context.parsed;
     const text = sourceFile.text;
     if (!/fetch|axios|http|net|tls/.test(text)) return;
     const bindings = bindingsOf(context.parsed);
-    const axiosDefaultsTimeout = /defaults\.timeout\s*=/.test(text);
+    const axiosDefaultsTimeout = AXIOS_DEFAULTS_TIMEOUT.test(text);
     const milliseconds = timeoutMilliseconds(context.options);
     let eol: string | undefined;
     const abortSignalShadowed = bindings.declaredNames.has('AbortSignal');
@@ -272,7 +303,8 @@ const check: TypeScriptCheck = {
     };
 
     const visit = (node: ts.Node): void => {
-      if (node.kind === SyntaxKind.CallExpression) inspect(node as ts.CallExpression);
+      if (!reachesFocus(focus, node)) return;
+      if (node.kind === SyntaxKind.CallExpression && inFocus(focus, node)) inspect(node as ts.CallExpression);
       forEachChild(node, visit);
     };
     visit(sourceFile);

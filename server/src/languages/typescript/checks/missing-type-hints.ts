@@ -3,7 +3,8 @@ import type { Fix } from '../../../engine/types';
 import rule from '../../../rules/missing-type-hints';
 import { forEachOwnNode } from '../facts/functions';
 import { hasModifier } from '../facts/scope';
-import type { TypeScriptCheck, TypeScriptTypes } from '../parsed';
+import { type FocusableCheck } from '../incremental';
+import type { TypeScriptTypes } from '../parsed';
 
 /**
  * TypeScript files only (`.ts`, `.tsx`, `.mts`, `.cts`; never `.d.ts` or JavaScript): functions and
@@ -210,10 +211,17 @@ function returnTypeFix(fn: Checked, sourceFile: ts.SourceFile, types: TypeScript
   return { title: `Add the return type \`${printed}\``, safety: 'safe', edits: [{ start: at, end: at, newText: `: ${printed}` }] };
 }
 
-const check: TypeScriptCheck = {
+/**
+ * Focusable: findings sit on top-level functions and class members, never inside a function body;
+ * an edit inside a stable body (its function's return type declared) changes no inferred type
+ * elsewhere, nor the names in scope at the top level. So a focused run finds nothing new.
+ */
+const check: FocusableCheck = {
   rule,
+  focusable: true,
   run(context) {
-    const { sourceFile } = context.parsed;
+    const { sourceFile, focus } = context.parsed;
+    if (focus !== undefined) return;
     if (!TS_FILE.test(context.fileName) || context.fileName.toLowerCase().endsWith('.d.ts') || sourceFile.isDeclarationFile) return;
     const publicOnly = context.options.publicOnly === true;
     let types: TypeScriptTypes | undefined | null = null;

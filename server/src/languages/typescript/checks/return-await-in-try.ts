@@ -3,7 +3,7 @@ import rule from '../../../rules/return-await-in-try';
 import { bindingsOf } from '../facts/bindings';
 import { isThenableType } from '../facts/promiseTypes';
 import { executionScope, type FunctionLike } from '../facts/scope';
-import type { TypeScriptCheck } from '../parsed';
+import { inFocus, reachesFocus, type FocusableCheck } from '../incremental';
 
 /**
  * Inside an async function, `return promise` within a `try` block (or within a `catch` that a
@@ -38,9 +38,16 @@ function protectingClause(statement: ts.Node, fn: FunctionLike): 'try' | 'catch'
   return undefined;
 }
 
-const check: TypeScriptCheck = {
+/**
+ * Focusable: a finding depends on its `return` statement, the enclosing function and `try`, and
+ * the returned expression's type; outside an edited stable body none of these can change (the
+ * body's function has a declared type, see incremental.ts).
+ */
+const check: FocusableCheck = {
   rule,
+  focusable: true,
   run(context) {
+    const focus = context.parsed.focus;
     const types = context.parsed.types();
     const sourceFile = types?.sourceFile ?? context.parsed.sourceFile;
 
@@ -104,7 +111,8 @@ const check: TypeScriptCheck = {
     };
 
     const visit = (node: ts.Node): void => {
-      if (node.kind === SyntaxKind.ReturnStatement) inspect(node as ts.ReturnStatement);
+      if (!reachesFocus(focus, node)) return;
+      if (node.kind === SyntaxKind.ReturnStatement && inFocus(focus, node)) inspect(node as ts.ReturnStatement);
       forEachChild(node, visit);
     };
     visit(sourceFile);

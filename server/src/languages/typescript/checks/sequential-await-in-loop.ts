@@ -3,7 +3,7 @@ import rule from '../../../rules/sequential-await-in-loop';
 import { skipWrappers } from '../facts/bindings';
 import { boundNames, forEachOwnNode, isValueReference } from '../facts/functions';
 import { executionScope } from '../facts/scope';
-import type { TypeScriptCheck } from '../parsed';
+import { inFocus, reachesFocus, type FocusableCheck } from '../incremental';
 
 /**
  * An `await` in a `for…of` (or counting `for`) loop of an async function whose iterations are
@@ -287,10 +287,15 @@ function breaksOut(statement: ts.BreakOrContinueStatement, loop: Loop): boolean 
   return false;
 }
 
-const check: TypeScriptCheck = {
+/**
+ * Focusable: a finding depends on its loop's own subtree and whether the enclosing function is
+ * async; a loop outside an edited body never contains it.
+ */
+const check: FocusableCheck = {
   rule,
+  focusable: 'syntax',
   run(context) {
-    const { sourceFile } = context.parsed;
+    const { sourceFile, focus } = context.parsed;
     if (!sourceFile.text.includes('await')) return;
 
     const inspect = (loop: Loop): void => {
@@ -312,7 +317,8 @@ const check: TypeScriptCheck = {
     };
 
     const visit = (node: ts.Node): void => {
-      if (node.kind === SyntaxKind.ForOfStatement || node.kind === SyntaxKind.ForStatement) inspect(node as Loop);
+      if (!reachesFocus(focus, node)) return;
+      if ((node.kind === SyntaxKind.ForOfStatement || node.kind === SyntaxKind.ForStatement) && inFocus(focus, node)) inspect(node as Loop);
       forEachChild(node, visit);
     };
     visit(sourceFile);

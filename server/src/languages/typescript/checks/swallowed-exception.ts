@@ -3,7 +3,7 @@ import type { Fix, TextEdit } from '../../../engine/types';
 import rule from '../../../rules/swallowed-exception';
 import { skipWrappers } from '../facts/bindings';
 import { boundNames, forEachOwnNode, referencesAny } from '../facts/functions';
-import type { TypeScriptCheck } from '../parsed';
+import { inFocus, reachesFocus, type FocusableCheck } from '../incremental';
 
 /**
  * Errors caught and dropped: an empty `catch` block, a `catch` that neither rethrows, logs nor
@@ -184,10 +184,16 @@ function isCleanupBlock(block: ts.Block): boolean {
   return block.statements.length > 0 && block.statements.every((s) => ts.isExpressionStatement(s) && isCleanupCall(s.expression));
 }
 
-const check: TypeScriptCheck = {
+/**
+ * Focusable: a finding depends only on its `catch` clause or call and on the parameters of the
+ * enclosing function, none of which an edit inside another body (or inside the same body, for
+ * nodes outside it) can change.
+ */
+const check: FocusableCheck = {
   rule,
+  focusable: 'syntax',
   run(context) {
-    const { sourceFile } = context.parsed;
+    const { sourceFile, focus } = context.parsed;
     let eol: string | undefined;
 
     const inspectCatch = (clause: ts.CatchClause): void => {
@@ -248,7 +254,10 @@ const check: TypeScriptCheck = {
     };
 
     const visit = (node: ts.Node): void => {
-      if (node.kind === SyntaxKind.CatchClause) inspectCatch(node as ts.CatchClause);
+      if (!reachesFocus(focus, node)) return;
+      if (!inFocus(focus, node)) {
+        // An ancestor of the focus: its findings are kept from the previous analysis.
+      } else if (node.kind === SyntaxKind.CatchClause) inspectCatch(node as ts.CatchClause);
       else if (node.kind === SyntaxKind.CallExpression) inspectCall(node as ts.CallExpression);
       forEachChild(node, visit);
     };

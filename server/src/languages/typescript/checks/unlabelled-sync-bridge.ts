@@ -4,7 +4,7 @@ import type { Fix } from '../../../engine/types';
 import rule from '../../../rules/unlabelled-sync-bridge';
 import { bindingsOf, skipWrappers, type FileBindings } from '../facts/bindings';
 import { commentLines, matchAround, type CommentLines } from '../facts/comments';
-import type { TypeScriptCheck } from '../parsed';
+import { inFocus, reachesFocus, type EditedBody, type FocusableCheck } from '../incremental';
 
 /**
  * Sync work moved off the event loop — a `worker_threads` `Worker`, a worker pool (piscina,
@@ -111,10 +111,29 @@ function labelFix(sourceFile: ts.SourceFile, statement: ts.Node, eol: string): F
   ];
 }
 
-const check: TypeScriptCheck = {
+/**
+ * Whether a body's comments can label nothing outside it: none holds the label, and none touches
+ * the line of its closing `}` (the only body line a label search from outside can pass through:
+ * the search climbs comment-only lines upwards from a statement, and reads whole lines).
+ */
+function labelsStayInside(body: EditedBody): boolean {
+  if (LABEL.test(body.text)) return false;
+  const close = body.text.length - 1;
+  const lineStart = Math.max(body.text.lastIndexOf('\n', close), body.text.lastIndexOf('\r', close));
+  return lineStart < 0 || /^\s*$/.test(body.text.slice(lineStart + 1, close));
+}
+
+/**
+ * Focusable: a finding depends on its call, the bindings visible there, and label comments on the
+ * lines of its statement and enclosing headers or climbing up from them; `sameAcrossEdit` keeps
+ * the body's comments out of every search from outside.
+ */
+const check: FocusableCheck = {
   rule,
+  focusable: 'syntax',
+  sameAcrossEdit: (before, after) => labelsStayInside(before) && labelsStayInside(after),
   run(context) {
-    const { sourceFile } = context.parsed;
+    const { sourceFile, focus } = context.parsed;
     const text = sourceFile.text;
     if (!/Worker|Piscina|Tinypool|workerpool/i.test(text)) return;
     const bindings = bindingsOf(context.parsed);
@@ -152,7 +171,8 @@ const check: TypeScriptCheck = {
     };
 
     const visit = (node: ts.Node): void => {
-      if (node.kind === SyntaxKind.NewExpression || node.kind === SyntaxKind.CallExpression) inspect(node as ts.NewExpression | ts.CallExpression);
+      if (!reachesFocus(focus, node)) return;
+      if ((node.kind === SyntaxKind.NewExpression || node.kind === SyntaxKind.CallExpression) && inFocus(focus, node)) inspect(node as ts.NewExpression | ts.CallExpression);
       forEachChild(node, visit);
     };
     visit(sourceFile);

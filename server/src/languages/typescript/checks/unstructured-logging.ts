@@ -1,7 +1,7 @@
 import ts from 'typescript';
 import rule from '../../../rules/unstructured-logging';
 import { bindingsOf, skipWrappers, type FileBindings } from '../facts/bindings';
-import type { TypeScriptCheck } from '../parsed';
+import { inFocus, reachesFocus, type FocusableCheck } from '../incremental';
 
 /**
  * Two things lose a log's structure:
@@ -84,10 +84,16 @@ function isConsole(bindings: FileBindings, callee: ts.PropertyAccessExpression):
   return resolved !== undefined && resolved.module === undefined && resolved.path.length === 2 && resolved.path[0] === 'console';
 }
 
-const check: TypeScriptCheck = {
+/**
+ * Focusable: a finding depends on its call, what `console` resolves to there, the file name and
+ * the text's first characters (`#!`), none of which an edit inside a body changes for a call
+ * outside it.
+ */
+const check: FocusableCheck = {
   rule,
+  focusable: 'syntax',
   run(context) {
-    const { sourceFile } = context.parsed;
+    const { sourceFile, focus } = context.parsed;
     const text = sourceFile.text;
     if (!text.includes('console') && !/log/i.test(text)) return;
     const path = context.fileName.replace(/\\/g, '/');
@@ -123,7 +129,8 @@ const check: TypeScriptCheck = {
     };
 
     const visit = (node: ts.Node): void => {
-      if (node.kind === SyntaxKind.CallExpression) inspect(node as ts.CallExpression);
+      if (!reachesFocus(focus, node)) return;
+      if (node.kind === SyntaxKind.CallExpression && inFocus(focus, node)) inspect(node as ts.CallExpression);
       forEachChild(node, visit);
     };
     visit(sourceFile);

@@ -197,10 +197,22 @@ function isTypeSyntax(kind: ts.SyntaxKind): boolean {
   return (kind >= SyntaxKind.FirstTypeNode && kind <= SyntaxKind.LastTypeNode) || kind === SyntaxKind.InterfaceDeclaration || kind === SyntaxKind.TypeAliasDeclaration;
 }
 
-function build(sourceFile: ts.SourceFile): FileBindings {
+/**
+ * The binding tables of `sourceFile`, built lazily: the declarations of one var scope (a function,
+ * a namespace block, the file) and of the blocks inside it, down to the nested var scopes, are
+ * recorded in one walk of that region, the first time a lookup passes through it. A lookup inside
+ * one function body walks the file's top level and that function, not every other body. The
+ * file-wide lists (`moduleBindings`, `declaredNames`) walk every region. `eager` walks them all
+ * up front (the tests compare both).
+ */
+function build(sourceFile: ts.SourceFile, eager = false): FileBindings {
   const scopes = new Map<ts.Node, Map<string, Binding>>();
-  const moduleBindings: ModuleBinding[] = [];
+  const regionBindings: ModuleBinding[] = [];
   const declaredNames = new Set<string>();
+  /** The var scopes whose region was walked (or is inside type syntax, which declares nothing). */
+  const walked = new Set<ts.Node>();
+  /** Nested var scopes met by a region walk, not walked yet. */
+  const pending: ts.Node[] = [];
 
   const declare = (scope: ts.Node, binding: Binding): void => {
     let table = scopes.get(scope);
@@ -210,9 +222,8 @@ function build(sourceFile: ts.SourceFile): FileBindings {
     }
     table.set(binding.name, binding);
     declaredNames.add(binding.name);
-    if (binding.kind === 'module') moduleBindings.push(binding);
+    if (binding.kind === 'module') regionBindings.push(binding);
   };
-
   const declareBindingName = (name: ts.BindingName, source: ModuleSource | undefined, scope: ts.Node, declaration: ts.Node): void => {
     if (ts.isIdentifier(name)) {
       declare(
@@ -288,9 +299,9 @@ function build(sourceFile: ts.SourceFile): FileBindings {
         if (ts.isIdentifier(name)) declare(block, { kind: 'local', name: name.text, declaration: node });
         break;
       }
-      case SyntaxKind.FunctionExpression:
       case SyntaxKind.ClassExpression: {
-        const name = (node as ts.FunctionExpression | ts.ClassExpression).name;
+        // (A function expression's own name is declared by its region: see walkRegion.)
+        const name = (node as ts.ClassExpression).name;
         if (name !== undefined) declare(node, { kind: 'local', name: name.text, declaration: node });
         break;
       }
@@ -313,22 +324,70 @@ function build(sourceFile: ts.SourceFile): FileBindings {
       default:
         break;
     }
-    const outerBlock = block;
-    const outerVarScope = varScope;
     if (VAR_SCOPES.has(kind)) {
-      block = node;
-      varScope = node;
-    } else if (BLOCK_SCOPES.has(kind)) {
-      block = node;
+      // A region of its own: walked now (eager) or when a lookup first needs it.
+      if (eager) walkRegion(node);
+      else pending.push(node);
+      return;
     }
+    const outerBlock = block;
+    if (BLOCK_SCOPES.has(kind)) block = node;
     forEachChild(node, visit);
     block = outerBlock;
-    varScope = outerVarScope;
   };
-  visit(sourceFile);
+
+  /** Records the declarations of the var scope `scope` and of the blocks in it (not of nested var scopes). */
+  function walkRegion(scope: ts.Node): void {
+    if (walked.has(scope)) return;
+    walked.add(scope);
+    const outerBlock = block;
+    const outerVarScope = varScope;
+    if (scope.kind === SyntaxKind.FunctionExpression) {
+      const name = (scope as ts.FunctionExpression).name;
+      if (name !== undefined) declare(scope, { kind: 'local', name: name.text, declaration: scope });
+    }
+    block = scope;
+    varScope = scope;
+    forEachChild(scope, visit);
+    block = outerBlock;
+    varScope = outerVarScope;
+  }
+
+  /** The var scope whose region records `node`'s own table (itself for a var scope). */
+  const regionOf = (node: ts.Node): ts.Node => {
+    let current = node;
+    while (!VAR_SCOPES.has(current.kind) && current.parent !== undefined) current = current.parent;
+    return current;
+  };
+
+  /** Walks the region of the var scope `scope` unless done, or unless it lies in type syntax (never walked). */
+  const ensureRegion = (scope: ts.Node): void => {
+    if (walked.has(scope)) return;
+    for (let node = scope.parent; node !== undefined; node = node.parent) {
+      if (isTypeSyntax(node.kind) || node.kind <= LAST_TOKEN) {
+        walked.add(scope);
+        return;
+      }
+    }
+    walkRegion(scope);
+  };
+
+  let complete = eager;
+  /** Walks every region (for the file-wide lists). */
+  const ensureAll = (): void => {
+    if (complete) return;
+    complete = true;
+    ensureRegion(sourceFile);
+    while (pending.length > 0) ensureRegion(pending.pop() as ts.Node);
+  };
+
+  if (eager) walkRegion(sourceFile);
 
   const lookup = (name: string, at: ts.Node): Binding | undefined => {
+    if (!complete) ensureRegion(regionOf(at));
     for (let node: ts.Node | undefined = at; node !== undefined; node = node.parent) {
+      // Above a var scope, the tables belong to the region of the next one up.
+      if (!complete && node.parent !== undefined && VAR_SCOPES.has(node.kind)) ensureRegion(regionOf(node.parent));
       const binding = scopes.get(node)?.get(name);
       if (binding !== undefined) return binding;
     }
@@ -401,25 +460,55 @@ function build(sourceFile: ts.SourceFile): FileBindings {
     }
   }
 
-  let moduleStyle: 'esm' | 'cjs';
-  const extension = /\.[cm]?[jt]sx?$/i.exec(sourceFile.fileName)?.[0].toLowerCase() ?? '.ts';
-  if (imports.length > 0 || hasExports) moduleStyle = 'esm';
-  else if (moduleBindings.some((b) => b.via === 'require')) moduleStyle = 'cjs';
-  else if (extension === '.cjs' || extension === '.cts' || extension === '.js' || extension === '.jsx') moduleStyle = 'cjs';
-  else moduleStyle = 'esm';
+  let moduleBindings: ModuleBinding[] | undefined;
+  /** Every module binding in source order (regions are walked in any order; the array sort is stable). */
+  const allModuleBindings = (): readonly ModuleBinding[] => {
+    if (moduleBindings === undefined) {
+      ensureAll();
+      moduleBindings = complete && eager ? regionBindings : regionBindings.slice().sort((a, b) => a.declaration.pos - b.declaration.pos);
+    }
+    return moduleBindings;
+  };
+
+  let moduleStyle: 'esm' | 'cjs' | undefined;
+  const styleOf = (): 'esm' | 'cjs' => {
+    const extension = /\.[cm]?[jt]sx?$/i.exec(sourceFile.fileName)?.[0].toLowerCase() ?? '.ts';
+    if (imports.length > 0 || hasExports) return 'esm';
+    if (allModuleBindings().some((b) => b.via === 'require')) return 'cjs';
+    if (extension === '.cjs' || extension === '.cts' || extension === '.js' || extension === '.jsx') return 'cjs';
+    return 'esm';
+  };
 
   return {
     sourceFile,
-    moduleBindings,
-    declaredNames,
+    get moduleBindings() {
+      return allModuleBindings();
+    },
+    get declaredNames() {
+      ensureAll();
+      return declaredNames;
+    },
     imports,
     leadingModuleStatements,
     directives,
-    moduleStyle,
+    get moduleStyle() {
+      moduleStyle ??= styleOf();
+      return moduleStyle;
+    },
     lookup,
     resolveName,
     resolve,
   };
+}
+
+/** The binding tables of `sourceFile` built in one walk up front (what the lazy tables must equal; for tests). */
+export function eagerBindings(sourceFile: ts.SourceFile): FileBindings {
+  return build(sourceFile, true);
+}
+
+/** Every value name declared anywhere in `sourceFile` (what `FileBindings.declaredNames` holds). */
+export function declaredNamesOf(sourceFile: ts.SourceFile): ReadonlySet<string> {
+  return build(sourceFile, true).declaredNames;
 }
 
 const cache = new WeakMap<TypeScriptParsed, FileBindings>();
