@@ -2,30 +2,13 @@
 // TypeScript/JavaScript rule fixture and the bench's big service file shape, looked up in a seeded
 // random order, they must answer exactly as tables built in one walk up front.
 import * as assert from 'node:assert/strict';
-import { readdirSync, readFileSync } from 'node:fs';
-import * as path from 'node:path';
+import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import ts from 'typescript';
 import { bindingsOf, eagerBindings, type Binding } from '../../server/src/languages/typescript/facts/bindings';
 import type { TypeScriptParsed } from '../../server/src/languages/typescript/parsed';
-import { repoRoot } from '../helpers/engine';
+import { ruleFixtures } from '../helpers/incremental';
 import { seeded as random } from '../reliability/support';
-
-function fixtureFiles(): string[] {
-  const rulesDir = path.join(repoRoot, 'test', 'fixtures', 'rules');
-  const out: string[] = [];
-  for (const rule of readdirSync(rulesDir).sort()) {
-    const dir = path.join(rulesDir, rule, 'typescript');
-    let names: string[];
-    try {
-      names = readdirSync(dir);
-    } catch {
-      continue;
-    }
-    for (const name of names.sort()) if (/\.[cm]?[jt]sx?$/.test(name)) out.push(path.join(dir, name));
-  }
-  return out;
-}
 
 function describeBinding(binding: Binding | undefined): string {
   if (binding === undefined) return 'none';
@@ -70,7 +53,7 @@ function compare(fileName: string, text: string, seed: number): number {
 describe('lazy binding tables', () => {
   it('answer as eager ones on every fixture', () => {
     let checked = 0;
-    for (const [i, file] of fixtureFiles().entries()) checked += compare(file, readFileSync(file, 'utf8'), 100 + i);
+    for (const [i, file] of ruleFixtures('typescript', /\.[cm]?[jt]sx?$/).entries()) checked += compare(file, readFileSync(file, 'utf8'), 100 + i);
     assert.ok(checked > 5000, `${checked} lookups`);
   });
 

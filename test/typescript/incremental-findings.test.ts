@@ -3,11 +3,11 @@
 // sequence, the incremental findings must equal those of an analysis that reuses nothing.
 import * as assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { isMainThread, parentPort, Worker } from 'node:worker_threads';
-import type { Finding } from '../../server/src/engine/types';
+import { isMainThread } from 'node:worker_threads';
 import { forgetIncremental, incrementalStats } from '../../server/src/languages/typescript/incremental';
 import { projects } from '../../server/src/languages/typescript/pack';
 import { testEngine } from '../helpers/engine';
+import { bodyOffsets, normalizedFindings, referenceEngine, serveReferenceEngine } from '../helpers/incremental';
 import { seeded as random } from '../reliability/support';
 
 const BASE = [
@@ -97,45 +97,11 @@ const SNIPPETS = [
   'x',
 ];
 
-function normalized(findings: readonly Finding[]): string[] {
-  return findings.map((f) => JSON.stringify({ r: f.ruleId, s: f.start, e: f.end, m: f.message, v: f.severity, f: f.fixes ?? [] })).sort();
-}
-
-/** Offsets just inside the function bodies of `text` (after a `{` that ends a line). */
-function bodyOffsets(text: string): number[] {
-  const out: number[] = [];
-  for (let i = text.indexOf('{\n'); i >= 0; i = text.indexOf('{\n', i + 1)) out.push(i + 2);
-  return out;
-}
-
-// The reference analyses run in a worker: an engine with its own project model and nothing to reuse.
-if (!isMainThread && parentPort !== null) {
-  const port = parentPort;
-  const ready = testEngine();
-  port.on('message', (message: { text: string; fileName: string }) => {
-    void ready.then((engine) => {
-      forgetIncremental(projects.nameOf(message.fileName));
-      port.postMessage(normalized(engine.analyze(message).findings));
-    });
-  });
-}
-
-/** Analyses in a fresh engine (a worker running this file). */
-function referenceEngine(): { analyze(text: string, fileName: string): Promise<string[]>; stop(): Promise<number> } {
-  // SYNC EXCEPTION HANDLER: the reference engine must not share this thread's project model.
-  const worker = new Worker(__filename);
-  let pending: { resolve(found: string[]): void; reject(error: unknown): void } | undefined;
-  worker.on('message', (found: string[]) => pending?.resolve(found));
-  worker.on('error', (error) => pending?.reject(error));
-  return {
-    analyze: (text, fileName) =>
-      new Promise((resolve, reject) => {
-        pending = { resolve, reject };
-        worker.postMessage({ text, fileName });
-      }),
-    stop: () => worker.terminate(),
-  };
-}
+serveReferenceEngine(async (request) => {
+  const engine = await testEngine();
+  forgetIncremental(projects.nameOf(request.fileName));
+  return normalizedFindings(engine.analyze(request).findings);
+});
 
 describe('incremental type-aware findings', { skip: !isMainThread }, () => {
   it('equal a fresh analysis after each of 240 random edits', async () => {
@@ -143,7 +109,7 @@ describe('incremental type-aware findings', { skip: !isMainThread }, () => {
     const next = random(20240607);
     const pick = <T>(items: readonly T[]): T => items[Math.floor(next() * items.length)];
     const editedName = 'incremental-edited.ts';
-    const reference = referenceEngine();
+    const reference = referenceEngine(__filename);
     let text = BASE;
     engine.analyze({ text, fileName: editedName });
     const reusedBefore = incrementalStats.reused;
@@ -177,7 +143,7 @@ describe('incremental type-aware findings', { skip: !isMainThread }, () => {
     async function compare(current: string, step: number): Promise<void> {
       const incremental = engine.analyze({ text: current, fileName: editedName });
       assert.deepEqual(incremental.internalErrors, []);
-      assert.deepEqual(normalized(incremental.findings), await reference.analyze(current, editedName), `step ${step}, text:\n${current}`);
+      assert.deepEqual(normalizedFindings(incremental.findings), await reference.analyze(current, editedName), `step ${step}, text:\n${current}`);
     }
   });
 

@@ -4,16 +4,15 @@
 // must equal those of an engine that reuses nothing. The edits aim at what could break reuse:
 // braces, imports, `var`, declarations, label comments, `async` keywords, unbalanced text.
 import * as assert from 'node:assert/strict';
-import { readdirSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
-import { isMainThread, parentPort, Worker } from 'node:worker_threads';
+import { isMainThread } from 'node:worker_threads';
 import type { EngineSettings } from '../../server/src/engine/settings';
-import type { Finding } from '../../server/src/engine/types';
 import { forgetIncremental, incrementalStats } from '../../server/src/languages/typescript/incremental';
 import { projects } from '../../server/src/languages/typescript/pack';
 import { repoRoot, testEngine } from '../helpers/engine';
+import { bodyOffsets, normalizedFindings, referenceEngine, ruleFixtures, serveReferenceEngine } from '../helpers/incremental';
 import { seeded as random } from '../reliability/support';
 
 const SETTINGS: EngineSettings = { preview: true };
@@ -59,60 +58,11 @@ const SNIPPETS = [
   'x',
 ];
 
-function normalized(findings: readonly Finding[]): string[] {
-  return findings.map((f) => JSON.stringify({ r: f.ruleId, s: f.start, e: f.end, m: f.message, v: f.severity, f: f.fixes ?? [] })).sort();
-}
-
-/** Offsets just inside the blocks of `text` (after a `{` that ends a line). */
-function bodyOffsets(text: string): number[] {
-  const out: number[] = [];
-  for (let i = text.indexOf('{\n'); i >= 0; i = text.indexOf('{\n', i + 1)) out.push(i + 2);
-  return out.length > 0 ? out : [0];
-}
-
-// The reference analyses run in a worker: an engine with its own project model and nothing to reuse.
-if (!isMainThread && parentPort !== null) {
-  const port = parentPort;
-  const ready = testEngine();
-  port.on('message', (message: { text: string; fileName: string }) => {
-    void ready.then((engine) => {
-      forgetIncremental(projects.nameOf(message.fileName));
-      port.postMessage(normalized(engine.analyze({ ...message, settings: SETTINGS }).findings));
-    });
-  });
-}
-
-function referenceEngine(): { analyze(text: string, fileName: string): Promise<string[]>; stop(): Promise<number> } {
-  // SYNC EXCEPTION HANDLER: the reference engine must not share this thread's project model.
-  const worker = new Worker(__filename);
-  let pending: { resolve(found: string[]): void; reject(error: unknown): void } | undefined;
-  worker.on('message', (found: string[]) => pending?.resolve(found));
-  worker.on('error', (error) => pending?.reject(error));
-  return {
-    analyze: (text, fileName) =>
-      new Promise((resolve, reject) => {
-        pending = { resolve, reject };
-        worker.postMessage({ text, fileName });
-      }),
-    stop: () => worker.terminate(),
-  };
-}
-
-function typescriptFixtures(): string[] {
-  const rulesDir = path.join(repoRoot, 'test', 'fixtures', 'rules');
-  const out: string[] = [];
-  for (const rule of readdirSync(rulesDir).sort()) {
-    const dir = path.join(rulesDir, rule, 'typescript');
-    let names: string[];
-    try {
-      names = readdirSync(dir);
-    } catch {
-      continue;
-    }
-    for (const name of names.sort()) if (/\.(?:ts|tsx|mts|cts)$/.test(name)) out.push(path.join(dir, name));
-  }
-  return out;
-}
+serveReferenceEngine(async (request) => {
+  const engine = await testEngine();
+  forgetIncremental(projects.nameOf(request.fileName));
+  return normalizedFindings(engine.analyze({ ...request, settings: SETTINGS }).findings);
+});
 
 /**
  * Applies `steps` seeded edits to `start` (as `fileName`), comparing after each. Returns how many
@@ -122,13 +72,13 @@ async function exercise(fileName: string, start: string, seed: number, steps: nu
   const engine = await testEngine();
   const next = random(seed);
   const pick = <T>(items: readonly T[]): T => items[Math.floor(next() * items.length)];
-  const reference = referenceEngine();
+  const reference = referenceEngine(__filename);
   const reusedBefore = incrementalStats.reused;
   let text = start;
   const compare = async (current: string, step: number): Promise<void> => {
     const incremental = engine.analyze({ text: current, fileName, settings: SETTINGS });
     assert.deepEqual(incremental.internalErrors, []);
-    assert.deepEqual(normalized(incremental.findings), await reference.analyze(current, fileName), `${path.basename(fileName)} step ${step}, text:\n${current}`);
+    assert.deepEqual(normalizedFindings(incremental.findings), await reference.analyze(current, fileName), `${path.basename(fileName)} step ${step}, text:\n${current}`);
   };
   try {
     await compare(text, -1);
@@ -137,7 +87,8 @@ async function exercise(fileName: string, start: string, seed: number, steps: nu
       if (roll < 0.55) {
         // Typing a snippet into a body one character at a time (each prefix analysed), then
         // sometimes erasing it again.
-        const at = pick(bodyOffsets(text));
+        const bodies = bodyOffsets(text);
+        const at = pick(bodies.length > 0 ? bodies : [0]);
         const snippet = `  ${pick(SNIPPETS)}\n`;
         for (let i = 1; i <= snippet.length && step < steps; i++, step++) {
           text = text.slice(0, at) + snippet.slice(0, i) + text.slice(at + i - 1);
@@ -166,7 +117,7 @@ async function exercise(fileName: string, start: string, seed: number, steps: nu
 describe('incremental findings of the focusable checks', { skip: !isMainThread }, () => {
   it('equal a fresh analysis after random edits of every TypeScript fixture', async () => {
     let reused = 0;
-    const fixtures = typescriptFixtures();
+    const fixtures = ruleFixtures('typescript', /\.(?:ts|tsx|mts|cts)$/);
     assert.ok(fixtures.length > 20, `found ${fixtures.length} fixtures`);
     for (const [i, file] of fixtures.entries()) {
       reused += await exercise(path.join(path.dirname(file), `incremental-${path.basename(file)}`), await readFile(file, 'utf8'), 7000 + i, 16);

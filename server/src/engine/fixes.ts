@@ -1,4 +1,4 @@
-import type { Finding, Fix, TextEdit } from './types';
+import type { Finding, Fix, Report, TextEdit } from './types';
 
 /** Applies edits (offsets into `text`) from last to first. Edits must not overlap. */
 export function applyEdits(text: string, edits: readonly TextEdit[]): string {
@@ -41,4 +41,34 @@ export function combineFixes(findings: readonly Finding[], allowUnsafe: boolean)
     applied++;
   }
   return { edits: chosen, applied, skipped };
+}
+
+/** Where an offset of an earlier text lies in the current one; undefined: it has no place there. */
+export type OffsetShift = (offset: number) => number | undefined;
+
+/**
+ * A report of an earlier analysis moved into the current text (findings reused across edits by
+ * the language packs): its range and every fix edit shifted, or undefined when any of them has no
+ * place in the current text.
+ */
+export function shiftReport(report: Report, shift: OffsetShift): Report | undefined {
+  const start = shift(report.start);
+  const end = shift(report.end);
+  if (start === undefined || end === undefined) return undefined;
+  let fixes = report.fixes;
+  if (fixes !== undefined) {
+    const shifted: Fix[] = [];
+    for (const fix of fixes) {
+      const edits: TextEdit[] = [];
+      for (const edit of fix.edits) {
+        const editStart = shift(edit.start);
+        const editEnd = shift(edit.end);
+        if (editStart === undefined || editEnd === undefined) return undefined;
+        edits.push({ ...edit, start: editStart, end: editEnd });
+      }
+      shifted.push({ ...fix, edits });
+    }
+    fixes = shifted;
+  }
+  return { ...report, start, end, ...(fixes === undefined ? {} : { fixes }) };
 }

@@ -1,5 +1,6 @@
 import type { Edit, Node, Tree } from 'web-tree-sitter';
-import type { Report, TextEdit } from '../../engine/types';
+import { type OffsetShift, shiftReport } from '../../engine/fixes';
+import type { Report } from '../../engine/types';
 import type { PythonCheck, PythonParsed } from './parsed';
 
 /**
@@ -174,37 +175,13 @@ export function forgetIncremental(fileName?: string): void {
   else files.delete(fileName);
 }
 
-type Shift = (offset: number) => number | undefined;
-
-function shiftReport(report: Report, shift: Shift): Report | undefined {
-  const start = shift(report.start);
-  const end = shift(report.end);
-  if (start === undefined || end === undefined) return undefined;
-  let fixes = report.fixes;
-  if (fixes !== undefined) {
-    const shifted = [];
-    for (const fix of fixes) {
-      const edits: TextEdit[] = [];
-      for (const edit of fix.edits) {
-        const editStart = shift(edit.start);
-        const editEnd = shift(edit.end);
-        if (editStart === undefined || editEnd === undefined) return undefined;
-        edits.push({ ...edit, start: editStart, end: editEnd });
-      }
-      shifted.push({ ...fix, edits });
-    }
-    fixes = shifted;
-  }
-  return { ...report, start, end, ...(fixes === undefined ? {} : { fixes }) };
-}
-
 /**
  * The previous findings before the unit, the focused run's, then the previous findings after the
  * unit (shifted): the order a full run reports them in. Undefined when they cannot be combined.
  */
 function merge(plan: Plan, old: readonly Report[], fresh: readonly Report[]): Report[] | undefined {
   // Offsets outside the old unit map to the new text; strictly inside it, to nothing.
-  const shift: Shift = (offset) => (offset <= plan.oldStart ? offset : offset >= plan.oldEnd ? offset + plan.delta : undefined);
+  const shift: OffsetShift = (offset) => (offset <= plan.oldStart ? offset : offset >= plan.oldEnd ? offset + plan.delta : undefined);
   const before: Report[] = [];
   const after: Report[] = [];
   for (const report of old) {

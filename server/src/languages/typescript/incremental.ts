@@ -1,5 +1,6 @@
 import ts from 'typescript';
-import type { Report, TextEdit } from '../../engine/types';
+import { type OffsetShift, shiftReport } from '../../engine/fixes';
+import type { Report } from '../../engine/types';
 import { declaredNamesOf } from './facts/bindings';
 import { rememberStructure, StructureWalk, type CommentSpan } from './facts/comments';
 import type { Focus, TypeScriptCheck, TypeScriptParsed } from './parsed';
@@ -319,35 +320,11 @@ export function forgetIncremental(name?: string): void {
   else files.delete(name);
 }
 
-type Shift = (offset: number) => number | undefined;
-
-function shiftReport(report: Report, shift: Shift): Report | undefined {
-  const start = shift(report.start);
-  const end = shift(report.end);
-  if (start === undefined || end === undefined) return undefined;
-  let fixes = report.fixes;
-  if (fixes !== undefined) {
-    const shifted = [];
-    for (const fix of fixes) {
-      const edits: TextEdit[] = [];
-      for (const edit of fix.edits) {
-        const editStart = shift(edit.start);
-        const editEnd = shift(edit.end);
-        if (editStart === undefined || editEnd === undefined) return undefined;
-        edits.push({ ...edit, start: editStart, end: editEnd });
-      }
-      shifted.push({ ...fix, edits });
-    }
-    fixes = shifted;
-  }
-  return { ...report, start, end, ...(fixes === undefined ? {} : { fixes }) };
-}
-
 /** Old findings outside the old body (shifted) and the focused run's; undefined when they cannot be combined. */
 function merge(plan: Plan, old: readonly Report[], fresh: readonly Report[], owned: readonly [number, number][]): Report[] | undefined {
   const isOwned = (offset: number): boolean => owned.some(([start, end]) => offset >= start && offset < end);
   // Offsets outside the old body, mapped to the new text; inside it, none.
-  const shift: Shift = (offset) => (offset <= plan.oldStart ? offset : offset >= plan.oldEnd ? offset + plan.delta : undefined);
+  const shift: OffsetShift = (offset) => (offset <= plan.oldStart ? offset : offset >= plan.oldEnd ? offset + plan.delta : undefined);
   const out: Report[] = [];
   for (const report of old) {
     if (report.start >= plan.oldStart && report.start < plan.oldEnd) {
