@@ -8,6 +8,7 @@ import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import { generateBigFiles } from '../../bench/corpus';
 import type { AnalysisResult } from '../../server/src/engine/engine';
+import { incrementalStats } from '../../server/src/languages/python/incremental';
 import { testEngine } from '../helpers/engine';
 
 const MEASURE = process.env.PY_INC_MEASURE === '1';
@@ -74,5 +75,36 @@ describe('python keystrokes in a 5,000-line file', () => {
       );
       console.log([...perRule].map(([id, ms]) => `${id} ${median(ms).toFixed(1)}`).join(', '));
     }
+  });
+
+  it("reuses findings while typing a statement on a new first line of a body, as the bench's editor driver does", async () => {
+    const engine = await testEngine();
+    const dir = await mkdtemp(path.join(tmpdir(), 'py-inc-'));
+    let text: string;
+    try {
+      text = await readFile((await generateBigFiles(dir, 5000)).python, 'utf8');
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+    // Right after the `async def ...:` line (before the body's first statement), then erased again.
+    const header = text.indexOf('async def ', Math.floor(text.length / 2));
+    const at = text.indexOf('\n', header);
+    const typed = '\n    time.sleep(0.5)';
+    const fileName = path.join(dir, 'big_service.py');
+    engine.analyze({ fileName, text });
+    const reusedBefore = incrementalStats.reused;
+    const steps = [...Array.from({ length: typed.length }, (_, i) => typed.slice(0, i + 1)), ...Array.from({ length: typed.length }, (_, i) => typed.slice(0, typed.length - 1 - i))];
+    for (const [step, part] of steps.entries()) {
+      const current = text.slice(0, at) + part + text.slice(at);
+      const result = engine.analyze({ fileName, text: current });
+      if (step % 7 === 0 || step === steps.length - 1) {
+        const fresh = engine.analyze({ fileName: `${fileName}.fresh.py`, text: current });
+        engine.forget(`${fileName}.fresh.py`);
+        assert.deepEqual(plain(result), plain(fresh), `after step ${step} (${JSON.stringify(part)})`);
+      }
+    }
+    engine.forget(fileName);
+    // Each of the 8 focusable rules reuses on most of the 40 keystrokes.
+    assert.ok(incrementalStats.reused - reusedBefore > 8 * 20, `findings were reused ${incrementalStats.reused - reusedBefore} times`);
   });
 });

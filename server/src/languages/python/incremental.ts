@@ -119,6 +119,20 @@ function errorsOutside(statement: Node, ancestors: readonly Node[]): boolean {
 }
 
 /**
+ * Where a function's body region starts: just past the header's `:`. The `block` node starts at
+ * its first statement, but what lies between the colon and it (the line break, indentation,
+ * comments, a statement typed on a new first line) is the body's too: the header ends at the colon.
+ */
+function bodyRegionStart(fn: Node, body: Node): number {
+  let start = body.startIndex;
+  for (const child of fn.children) {
+    if (child === null || child.startIndex >= body.startIndex) break;
+    if (child.type === ':') start = child.endIndex;
+  }
+  return start;
+}
+
+/**
  * Called with the kept tree before it is edited: the unit whose body holds the whole edit, when
  * the previous analysis's findings could be reused after it (see the file comment).
  */
@@ -128,13 +142,15 @@ export function oldUnitFor(fileName: string, oldText: string, oldTree: Tree, edi
   const found = unitAround(oldTree, edit.startIndex, Math.max(edit.startIndex, edit.oldEndIndex));
   if (found === undefined) return undefined;
   const body = found.fn.childForFieldName('body');
-  if (body === null || body.startIndex > edit.startIndex || edit.oldEndIndex > body.endIndex) return undefined;
+  if (body === null) return undefined;
+  const bodyStart = bodyRegionStart(found.fn, body);
+  if (bodyStart > edit.startIndex || edit.oldEndIndex > body.endIndex) return undefined;
   if (errorsOutside(found.statement, found.ancestors)) return undefined;
   if (BODY_EFFECTS.test(oldText.slice(found.statement.startIndex, found.statement.endIndex))) return undefined;
   return {
     start: found.statement.startIndex,
     end: found.statement.endIndex,
-    bodyStart: body.startIndex,
+    bodyStart,
     bodyEnd: body.endIndex,
     ancestors: found.ancestors.map((a) => [a.type, a.startIndex, a.endIndex]),
   };
@@ -158,7 +174,7 @@ function planFor(previous: FileState, text: string, tree: Tree, edit: Edit, old:
   const { statement, fn, ancestors } = found;
   const body = fn.childForFieldName('body');
   if (body === null || statement.startIndex !== old.start || statement.endIndex !== old.end + delta) return undefined;
-  if (body.startIndex !== old.bodyStart || body.endIndex !== old.bodyEnd + delta || edit.newEndIndex > body.endIndex) return undefined;
+  if (bodyRegionStart(fn, body) !== old.bodyStart || body.endIndex !== old.bodyEnd + delta || edit.newEndIndex > body.endIndex) return undefined;
   if (ancestors.length !== old.ancestors.length) return undefined;
   for (let i = 0; i < ancestors.length; i++) {
     const [type, start, end] = old.ancestors[i];
