@@ -91,12 +91,12 @@ export function keptTreeFiles(): string[] {
 }
 
 function forgetTree(fileName: string): void {
+  // Findings are reused only after a re-parse from a kept tree: keep them no longer than it.
+  forgetIncremental(fileName);
   const entry = kept.get(fileName);
   if (entry === undefined) return;
   kept.delete(fileName);
   entry.tree.delete();
-  // Findings are reused only after a re-parse from a kept tree: keep them no longer than it.
-  forgetIncremental(fileName);
 }
 
 /** The row and column (UTF-16 code units, as web-tree-sitter counts) of `index`, given those of `from`. */
@@ -232,8 +232,8 @@ const pythonPack: LanguagePack<PythonParsed> = {
   },
 
   forget(fileName) {
+    // Also drops the file's reusable findings (see forgetTree).
     forgetTree(fileName);
-    forgetIncremental(fileName);
   },
 
   invalidate(fileNames) {

@@ -6,9 +6,9 @@ import { type PythonFacts, pythonFacts } from '../facts/facts';
 import { inLoopOfFunction, namedChildren, withStatementsAround } from '../facts/flow';
 import { field, parentOf, typeOf } from '../facts/nodes';
 import { hasSplat, type Made, keywordArgument, madeBy, methodCall } from '../facts/objects';
-import { mayBeAwaitedOrAsyncWithItem } from '../facts/parents';
+import { isAwaitOperand, mayBeAwaitedOrAsyncWithItem } from '../facts/parents';
 import type { Scope } from '../facts/scopes';
-import { type FocusableCheck, sitesInFocus } from '../incremental';
+import { type Focus, type FocusableCheck, sitesInFocus } from '../incremental';
 import type { PythonCheckContext } from '../parsed';
 
 /** How a timeout is added to a call: a keyword argument, or wrapping the await in `asyncio.wait_for`. */
@@ -63,26 +63,9 @@ const TIMEOUT_SCOPES: ReadonlySet<string> = new Set([
 ]);
 
 /** The call is awaited (`await call`) or entered (`async with call [as x]`). */
-/** Ids of the operands of every `await` of the file (see {@link awaitedHow}). */
-const awaitOperands = new WeakMap<PythonFacts, Set<number>>();
-
-function awaitOperandsOf(facts: PythonFacts): Set<number> {
-  let operands = awaitOperands.get(facts);
-  if (operands === undefined) {
-    operands = new Set();
-    for (const { node } of facts.suspensions) {
-      if (typeOf(node) !== 'await') continue;
-      const operand = node.lastNamedChild;
-      if (operand !== null) operands.add(operand.id);
-    }
-    awaitOperands.set(facts, operands);
-  }
-  return operands;
-}
-
-function awaitedHow(facts: PythonFacts, call: Node): 'await' | 'async-with' | undefined {
+function awaitedHow(facts: PythonFacts, call: Node, focus: Focus | undefined): 'await' | 'async-with' | undefined {
   // A named child of an `await` expression has it for parent: no need to read the parent.
-  if (awaitOperandsOf(facts).has(call.id)) return 'await';
+  if (isAwaitOperand(facts, call, focus)) return 'await';
   const parent = parentOf(call);
   if (parent === null) return undefined;
   const parentType = typeOf(parent);
@@ -186,7 +169,7 @@ const check: FocusableCheck = {
     const facts = pythonFacts(context.parsed);
     for (const { node: call, scope } of sitesInFocus(facts.calls, context.parsed.focus)) {
       if (!scope.isAsync) continue;
-      const how = mayBeAwaitedOrAsyncWithItem(facts, call, context.parsed.focus) ? awaitedHow(facts, call) : undefined;
+      const how = mayBeAwaitedOrAsyncWithItem(facts, call, context.parsed.focus) ? awaitedHow(facts, call, context.parsed.focus) : undefined;
       if (how === undefined) continue;
       const candidate = classify(facts, call, scope, how);
       if (candidate === undefined || underTimeoutScope(facts, call)) continue;

@@ -120,8 +120,23 @@ export function mayStartStatementOrAssignedValue(facts: PythonFacts, start: numb
  */
 export function mayBeAwaitedOrAsyncWithItem(facts: PythonFacts, call: Node, focus?: Focus): boolean {
   if (hintsOf(facts).hasError) return true;
+  const known = suspensionLookups(facts, focus);
+  return known.awaitOperands.has(call.id) || known.asyncWithItemStarts.has(call.startIndex);
+}
+
+/**
+ * True when `node` is known, without reading `.parent`, to be the operand of an `await` (its last
+ * named child); false when it is not, or when the tree has syntax errors (callers then read the
+ * parent). With `focus`, `node` must start inside it.
+ */
+export function isAwaitOperand(facts: PythonFacts, node: Node, focus?: Focus): boolean {
+  return !hintsOf(facts).hasError && suspensionLookups(facts, focus).awaitOperands.has(node.id);
+}
+
+/** The `await` operands and `async with` item starts of the file (or of the focus), found once. */
+function suspensionLookups(facts: PythonFacts, focus: Focus | undefined): { awaitOperands: Set<number>; asyncWithItemStarts: Set<number> } {
   const known = lookupsFor(facts, focus);
-  if (known.awaitOperands === undefined) {
+  if (known.awaitOperands === undefined || known.asyncWithItemStarts === undefined) {
     const awaitOperands = new Set<number>();
     const itemStarts = new Set<number>();
     for (const { node } of sitesInFocus(facts.suspensions, focus)) {
@@ -139,7 +154,7 @@ export function mayBeAwaitedOrAsyncWithItem(facts: PythonFacts, call: Node, focu
     known.awaitOperands = awaitOperands;
     known.asyncWithItemStarts = itemStarts;
   }
-  return known.awaitOperands.has(call.id) || (known.asyncWithItemStarts?.has(call.startIndex) ?? false);
+  return { awaitOperands: known.awaitOperands, asyncWithItemStarts: known.asyncWithItemStarts };
 }
 
 /**
